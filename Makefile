@@ -1,0 +1,60 @@
+# Two commands for a new user: `make run` and `make test`. CI runs `.ci/run`, which calls `make test`.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PORT    ?= 8000
+PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.PHONY: run test test-pg test-slow lint format deps venv migrate demo bench backup restore clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（$(PY)）"; exit 1; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+deps:
+	@bash scripts/system-deps.sh
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The whole suite (all but `slow`), on SQLite unless DATABASE_URL says otherwise.
+test: venv deps
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg:
+	DATABASE_URL=$(PG_URL) $(MAKE) test
+
+# Load, concurrency and fuzzing (PostgreSQL).
+test-slow: venv deps
+	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m slow $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .test-media

@@ -1,0 +1,24 @@
+"""The API router: each app contributes its resources through ``<app>.api.register(router)``."""
+
+from importlib import import_module
+
+from django.apps import apps
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+router.include_root_view = True
+extra_urlpatterns: list = []  # non-resource endpoints (exports, compliance…): ``<app>.api.urlpatterns``
+
+for config in apps.get_app_configs():
+    if config.name.split(".")[0] not in ("cms", "workflows", "notices", "exports"):
+        continue
+    try:
+        module = import_module(f"{config.name}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{config.name}.api":
+            raise
+        continue
+    register = getattr(module, "register", None)
+    if register:
+        register(router)
+    extra_urlpatterns += getattr(module, "urlpatterns", [])

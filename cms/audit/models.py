@@ -1,0 +1,43 @@
+"""The audit trail's shared parts.
+
+Every tracked model declares ``history = audited_history()``; its history rows then carry
+the acting user, the client address and the reason (simple-history), plus a position in a
+per-table HMAC chain so that a row altered, inserted or deleted behind the application's
+back is found by ``manage.py verify_history``.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class AuditedHistoryBase(models.Model):
+    """Abstract base of every historical model."""
+
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    chain_seq = models.BigIntegerField("链序号", null=True, blank=True, db_index=True)
+    prev_hash = models.CharField("前一行摘要", max_length=64, blank=True, default="")
+    row_hash = models.CharField("本行摘要", max_length=64, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+def audited_history(**kwargs) -> HistoricalRecords:
+    kwargs.setdefault("bases", [AuditedHistoryBase])
+    kwargs.setdefault("verbose_name", None)
+    return HistoricalRecords(**kwargs)
+
+
+class ChainHead(models.Model):
+    """The tip of one history table's chain. Locked for each append, so appends serialize."""
+
+    table = models.CharField("历史表", max_length=100, unique=True)
+    length = models.BigIntegerField("行数", default=0)
+    last_hash = models.CharField("末行摘要", max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = "审计链"
+        verbose_name_plural = "审计链"
+
+    def __str__(self) -> str:
+        return f"{self.table}（{self.length}）"

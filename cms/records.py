@@ -1,0 +1,71 @@
+"""Saving a configured record (directory, checklists) with its history: the shared service.
+
+Business actions on process records (hazards, orders, reports) have services of their own;
+this one is for reference data that editors maintain, so that admin forms, the API, the Excel
+import and the reference-data command all write the same way: permission checked, model
+validated, row and history (user, address, reason) in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from .errors import InvalidInput, NotAllowed
+from .scope import can_write
+
+M = TypeVar("M", bound=models.Model)
+
+
+def validation_fields(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {("非字段错误" if k == "__all__" else k): [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    return {"非字段错误": [str(m) for m in exc.messages]}
+
+
+def save_record(
+    *,
+    instance: M,
+    actor,
+    reason: str,
+    m2m: Mapping[str, Any] | None = None,
+    after_save: Callable[[], None] | None = None,
+    validate: bool = True,
+) -> M:
+    """Create or update ``instance``; ``actor=None`` means the system (management commands)."""
+    if actor is not None and not can_write(actor, instance if instance.pk else type(instance)):
+        raise NotAllowed(f"您无权修改{instance._meta.verbose_name}")
+    if validate:
+        try:
+            instance.full_clean()
+        except ValidationError as exc:
+            raise InvalidInput(fields=validation_fields(exc)) from exc
+    instance._change_reason = (reason or "").strip()[:500]
+    if actor is not None:
+        instance._history_user = actor
+    try:
+        with transaction.atomic():
+            instance.save()
+            for name, values in (m2m or {}).items():
+                getattr(instance, name).set(values)
+            if after_save:
+                after_save()
+    except IntegrityError as exc:
+        raise InvalidInput("与已有记录重复或引用了不存在的记录") from exc
+    return instance
+
+
+def delete_record(*, instance: models.Model, actor, reason: str) -> None:
+    if actor is not None and not can_write(actor, instance):
+        raise NotAllowed(f"您无权删除{instance._meta.verbose_name}")
+    instance._change_reason = (reason or "").strip()[:500]
+    if actor is not None:
+        instance._history_user = actor
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except models.ProtectedError as exc:
+        raise InvalidInput(f"该{instance._meta.verbose_name}仍被其他记录引用，不能删除，可改为停用") from exc

@@ -1,0 +1,1 @@
+"""Models of this app are built by its issue."""

@@ -1,0 +1,161 @@
+"""隐患 and its closed loop (交办 → 整改 → 复核 → 销号).
+
+``state`` is written only by ``workflows.hazards.services``; 逾期 (overdue) is derived from
+the deadline (``HazardQuerySet.overdue``), never stored.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cms.audit.models import audited_history
+from cms.checklists.models import ChecklistItem
+from cms.directory.models import Department, Jurisdiction, Sector, Target, Village
+from cms.roles import OFFICE_ROLES, Role
+
+
+class HazardState(models.TextChoices):
+    REPORTED = "reported", "登记"
+    ASSIGNED = "assigned", "已交办"
+    RECTIFYING = "rectifying", "整改中"
+    SUBMITTED = "submitted", "待复核"
+    CLOSED = "closed", "已销号"
+
+
+class HazardLevel(models.TextChoices):
+    GENERAL = "general", "一般隐患"
+    MAJOR = "major", "重大隐患"
+
+
+class HazardQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state=HazardState.CLOSED)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(deadline__lt=today)
+
+
+class Hazard(models.Model):
+    class Source(models.TextChoices):
+        INSPECTION = "inspection", "督导检查"
+        MANUAL = "manual", "检查人员补充"
+        TIPOFF = "tipoff", "受理举报"
+        OTHER = "other", "其他"
+
+    class ResponsibleKind(models.TextChoices):
+        DEPARTMENT = "department", "行业主管单位"
+        JURISDICTION = "jurisdiction", "属地"
+        TARGET = "target", "监管对象自身"
+
+    code = models.CharField("隐患编号", max_length=30, unique=True)
+    description = models.TextField("隐患问题", max_length=5000)
+    level = models.CharField("隐患等级", max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
+    is_prominent = models.BooleanField("突出隐患", default=False)
+    state = models.CharField("状态", max_length=20, choices=HazardState.choices, default=HazardState.REPORTED, editable=False)
+
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="hazards", verbose_name="行业领域")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="hazards", verbose_name="监管对象")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="hazards", verbose_name="属地")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True, related_name="hazards", verbose_name="村居")
+
+    source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.INSPECTION)
+    inspection = models.ForeignKey("inspections.Inspection", on_delete=models.PROTECT, null=True, blank=True, related_name="hazards", verbose_name="督导检查")
+    checklist_item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, null=True, blank=True, related_name="hazards", verbose_name="检查项")
+    legal_basis = models.TextField("依据", blank=True, max_length=2000)
+    found_at = models.DateTimeField("发现时间", default=timezone.now)
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="发现人")
+
+    responsible_kind = models.CharField("责任主体类型", max_length=20, choices=ResponsibleKind.choices, blank=True)
+    responsible_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True, related_name="responsible_hazards", verbose_name="责任单位")
+    responsible_jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, null=True, blank=True, related_name="responsible_hazards", verbose_name="责任属地")
+    responsible_person = models.CharField("责任人", max_length=50, blank=True)
+    deadline = models.DateField("整改时限", null=True, blank=True, db_index=True)
+    rectification_measures = models.TextField("整改措施", blank=True, max_length=5000)
+
+    is_supervised = models.BooleanField("挂牌督办", default=False, editable=False)
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField("整改完成时间", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="销号人", editable=False)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = HazardQuerySet.as_manager()
+    history = audited_history()
+    write_roles = OFFICE_ROLES | {Role.DEPARTMENT, Role.JURISDICTION, Role.INSPECTOR}
+
+    class Meta:
+        verbose_name = "隐患"
+        verbose_name_plural = "隐患"
+        ordering = ["-found_at", "-id"]
+        indexes = [
+            models.Index(fields=["jurisdiction", "state", "deadline"], name="hazard_jur_state_deadline"),
+            models.Index(fields=["state", "deadline"], name="hazard_state_deadline"),
+            models.Index(fields=["sector", "found_at"], name="hazard_sector_found"),
+            models.Index(fields=["responsible_department", "state"], name="hazard_respdept_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description[:30]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state != HazardState.CLOSED and self.deadline is not None and self.deadline < timezone.localdate()
+
+    @property
+    def responsible_unit_name(self) -> str:
+        if self.responsible_kind == self.ResponsibleKind.TARGET:
+            return self.target.name
+        unit = self.responsible_department or self.responsible_jurisdiction
+        return str(unit) if unit else ""
+
+    @staticmethod
+    def scope_q(scope) -> Q:
+        q = Q(pk__in=[])
+        if scope.department_ids:
+            q |= Q(sector_id__in=scope.sector_ids) | Q(responsible_department_id__in=scope.department_ids)
+        if scope.jurisdiction_ids:
+            q |= Q(jurisdiction_id__in=scope.jurisdiction_ids) | Q(responsible_jurisdiction_id__in=scope.jurisdiction_ids)
+        return q
+
+
+def hazard_photo_path(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"hazards/{timezone.localdate():%Y/%m}/{instance.hazard_id}-{instance.stage}-{timezone.now():%H%M%S%f}.{ext}"
+
+
+class HazardPhoto(models.Model):
+    """A photo of a hazard, found or after rectification, with where and when it was taken."""
+
+    class Stage(models.TextChoices):
+        FOUND = "found", "发现时"
+        RECTIFIED = "rectified", "整改后"
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="photos", verbose_name="隐患")
+    stage = models.CharField("阶段", max_length=20, choices=Stage.choices, default=Stage.FOUND)
+    image = models.ImageField("照片", upload_to=hazard_photo_path)
+    taken_at = models.DateTimeField("拍摄时间（EXIF）", null=True, blank=True)
+    latitude = models.DecimalField("纬度（EXIF）", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度（EXIF）", max_digits=9, decimal_places=6, null=True, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="上传人")
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = "隐患照片"
+        verbose_name_plural = "隐患照片"
+        ordering = ["hazard", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.code} {self.get_stage_display()}"
+
+    @staticmethod
+    def scope_q(scope) -> Q:
+        return Q(hazard__in=Hazard.objects.filter(Hazard.scope_q(scope)))
+from .models_sequence import Sequence  # noqa: E402,F401
