@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     # django
     "django.contrib.admin",
@@ -139,6 +140,12 @@ UPLOAD_MAX_EXCEL_BYTES = int(os.environ.get("UPLOAD_MAX_EXCEL_BYTES", 5 * 1024 *
 UPLOAD_MAX_EXCEL_ROWS = int(os.environ.get("UPLOAD_MAX_EXCEL_ROWS", 20000))
 
 LOGIN_URL = "wagtailadmin_login"
+AUTHENTICATION_BACKENDS = [
+    "cms.security.LimitedAuthBackend",  # refuses while locked out after repeated failures
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCKOUT_SECONDS = 15 * 60
 
 # Wagtail
 WAGTAIL_SITE_NAME = "荔城区安全生产常态化督导检查"
@@ -186,6 +193,10 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["cms.api.schema.only_our_api"],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    # Swagger UI from our own static files, not a CDN (the office network may have no internet).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
