@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -26,6 +26,9 @@ def exception_handler(exc, context):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": "输入有误，请检查后重试", "errors": validation_fields(exc)}, status=400)
+    if isinstance(exc, (OverflowError, DataError)):
+        # e.g. an id or number beyond what the database column holds
+        return Response({"detail": "数值超出允许范围或格式不被数据库接受"}, status=400)
     if isinstance(exc, IntegrityError):
         return Response({"detail": "与已有记录重复或引用了不存在的记录"}, status=400)
     if isinstance(exc, Http404):
