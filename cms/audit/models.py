@@ -22,6 +22,21 @@ class AuditedHistoryBase(models.Model):
         abstract = True
 
 
+class HistoryBypassed(Exception):
+    """Raised by ``TrackedQuerySet.update()``: a bulk update would write no history row."""
+
+
+class TrackedQuerySet(models.QuerySet):
+    """QuerySet of a tracked model: ``update()`` and ``bulk_update()`` are refused, because they
+    skip ``save()`` and so would change rows without a history row. Save each row instead."""
+
+    def update(self, **kwargs):
+        raise HistoryBypassed(f"{self.model.__name__} 有审计历史，不能用 QuerySet.update()，请逐条 save()")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise HistoryBypassed(f"{self.model.__name__} 有审计历史，不能用 bulk_update()，请逐条 save()")
+
+
 def audited_history(**kwargs) -> HistoricalRecords:
     kwargs.setdefault("bases", [AuditedHistoryBase])
     kwargs.setdefault("verbose_name", None)

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.audit.models import audited_history
+from cms.audit.models import TrackedQuerySet, audited_history
 from cms.checklists.models import ChecklistItem
 from cms.directory.models import Department, Jurisdiction, Sector, Target, Village
 from cms.roles import OFFICE_ROLES, Role
@@ -30,7 +30,21 @@ class HazardLevel(models.TextChoices):
     MAJOR = "major", "重大隐患"
 
 
-class HazardQuerySet(models.QuerySet):
+class HazardAction(models.TextChoices):
+    """The business actions of the loop; each history row of a hazard names the one that made it."""
+
+    REGISTER = "register", "登记"
+    ASSIGN = "assign", "交办"
+    PLAN = "plan", "整改方案"
+    SUBMIT = "submit", "整改完成"
+    FIX_ON_SPOT = "fix_on_spot", "即行即改"
+    VERIFY = "verify", "复核销号"
+    REJECT = "reject", "退回"
+    SUPERVISE = "supervise", "挂牌督办"
+    FLAG = "flag", "逾期提请督办"
+
+
+class HazardQuerySet(TrackedQuerySet):
     def open(self):
         return self.exclude(state=HazardState.CLOSED)
 
@@ -82,6 +96,11 @@ class Hazard(models.Model):
     closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="销号人", editable=False)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
+    last_action = models.CharField("最近操作", max_length=20, choices=HazardAction.choices, default=HazardAction.REGISTER, editable=False)
+    supervised_at = models.DateTimeField("挂牌督办时间", null=True, blank=True, editable=False)
+    needs_supervision = models.BooleanField("逾期待督办", default=False, editable=False,
+                                            help_text="逾期未整改、由每日提醒标记，供区安办决定是否挂牌督办")
+    last_reject_reason = models.TextField("退回原因", blank=True, max_length=2000, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -138,6 +157,7 @@ class HazardPhoto(models.Model):
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="photos", verbose_name="隐患")
     stage = models.CharField("阶段", max_length=20, choices=Stage.choices, default=Stage.FOUND)
+    evidence = models.ForeignKey("HazardEvidence", on_delete=models.PROTECT, null=True, blank=True, related_name="photos", verbose_name="整改佐证")
     image = models.ImageField("照片", upload_to=hazard_photo_path)
     taken_at = models.DateTimeField("拍摄时间（EXIF）", null=True, blank=True)
     latitude = models.DecimalField("纬度（EXIF）", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -145,6 +165,7 @@ class HazardPhoto(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="上传人")
 
+    objects = TrackedQuerySet.as_manager()
     history = audited_history()
 
     class Meta:
@@ -158,4 +179,72 @@ class HazardPhoto(models.Model):
     @staticmethod
     def scope_q(scope) -> Q:
         return Q(hazard__in=Hazard.objects.filter(Hazard.scope_q(scope)))
+class HazardPlan(models.Model):
+    """整改方案 (五（三）: 明确任务、时间和责任人); for a 重大隐患 the six parts of a 治理方案."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="plans", verbose_name="隐患")
+    measures = models.TextField("整改措施", max_length=5000)
+    deadline = models.DateField("整改时限")
+    responsible_person = models.CharField("整改责任人", max_length=50)
+    funds = models.CharField("整改资金", max_length=200, blank=True)
+    interim_measures = models.TextField("整改期间安全防范措施", max_length=5000, blank=True)
+    # 重大隐患治理方案 (all six required for a major hazard)
+    goal_and_tasks = models.TextField("治理目标和任务", max_length=5000, blank=True)
+    methods_and_measures = models.TextField("采取的方法和措施", max_length=5000, blank=True)
+    funds_and_materials = models.TextField("经费和物资的落实", max_length=5000, blank=True)
+    organization_and_people = models.TextField("负责治理的机构和人员", max_length=5000, blank=True)
+    timeline_and_requirements = models.TextField("治理的时限和要求", max_length=5000, blank=True)
+    safety_and_emergency = models.TextField("安全措施和应急预案", max_length=5000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="制定人")
+    created_at = models.DateTimeField("制定时间", auto_now_add=True)
+
+    objects = TrackedQuerySet.as_manager()
+    history = audited_history()
+
+    MAJOR_FIELDS = ("goal_and_tasks", "methods_and_measures", "funds_and_materials", "organization_and_people",
+                    "timeline_and_requirements", "safety_and_emergency")
+
+    class Meta:
+        verbose_name = "整改方案"
+        verbose_name_plural = "整改方案"
+        ordering = ["hazard", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.code} 整改方案"
+
+    @staticmethod
+    def scope_q(scope) -> Q:
+        return Q(hazard__in=Hazard.objects.filter(Hazard.scope_q(scope)))
+
+
+class HazardEvidence(models.Model):
+    """整改佐证: what was done, with after-photos (HazardPhoto stage=rectified)."""
+
+    class Kind(models.TextChoices):
+        SUBMIT = "submit", "整改完成"
+        ON_SPOT = "fix_on_spot", "即行即改"
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="evidence", verbose_name="隐患")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.SUBMIT)
+    text = models.TextField("整改情况", max_length=5000)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="提交人")
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    objects = TrackedQuerySet.as_manager()
+    history = audited_history()
+
+    class Meta:
+        verbose_name = "整改佐证"
+        verbose_name_plural = "整改佐证"
+        ordering = ["hazard", "-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.code} {self.get_kind_display()}"
+
+    @staticmethod
+    def scope_q(scope) -> Q:
+        return Q(hazard__in=Hazard.objects.filter(Hazard.scope_q(scope)))
+
+
+from .models_orders import Order, OrderAction, OrderKind, OrderStatus, ReminderLog  # noqa: E402,F401
 from .models_sequence import Sequence  # noqa: E402,F401
