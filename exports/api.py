@@ -1,0 +1,312 @@
+"""Export endpoints under /api/v1/exports/: validate → select (scoped) → export → file.
+
+Every list goes through ``cms.scope``; a department user exports only their own department's
+report, and only hazards, orders and notices they may see.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from cms.directory.models import Department
+from cms.errors import InvalidInput, NotAllowed, NotFound
+from cms.roles import OFFICE_ROLES, Role
+from cms.scope import scope_for, scoped
+from workflows.assessment.selectors import Period, assess, department_hazards_found, optional_model
+from workflows.hazards.models import Hazard
+from workflows.inspections.models import Inspection
+
+from . import selectors
+from .http import DOCX, XLSX, FileRenderer, file_response, spooled_file, stream_file_response
+from .monthly_report import annex_title, build_district_report, build_four_lists_docx, build_monthly_report, report_title
+from .official import build_official_document
+from .xlsx import build_assessment_xlsx, four_lists_sheet, write_history_xlsx, write_ledger_xlsx, write_xlsx
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def parse_month(value: str | None) -> tuple[int, int]:
+    match = _MONTH.match((value or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise InvalidInput(fields={"month": "月份格式应为 YYYY-MM，例如 2026-03"})
+    return int(match.group(1)), int(match.group(2))
+
+
+def parse_year(value: str | None) -> int:
+    if not (value or "").strip().isdigit() or not 2000 <= int(value) <= 2100:
+        raise InvalidInput(fields={"year": "年度应为 2000–2100 之间的四位数字"})
+    return int(value)
+
+
+def parse_day(value: str | None, name: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(fields={name: "日期格式应为 YYYY-MM-DD"})
+
+
+def parse_id(value, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit() or int(value) > 2**62:
+        raise InvalidInput(fields={name: "应为数字编号"})
+    return int(value)
+
+
+def period_from(params, *, default_year: bool = False) -> Period:
+    """``month=YYYY-MM``, or ``from=`` / ``to=`` dates, or ``year=``."""
+    if params.get("month"):
+        return Period.month(*parse_month(params.get("month")))
+    start, end = parse_day(params.get("from"), "from"), parse_day(params.get("to"), "to")
+    if start or end:
+        start = start or datetime.date(2000, 1, 1)
+        end = end or timezone.localdate()
+        if end < start:
+            raise InvalidInput(fields={"to": "结束日期不能早于开始日期"})
+        if (end - start).days > 366 * 10:
+            raise InvalidInput(fields={"from": "区间不能超过十年"})
+        return Period(start, end)
+    if params.get("year") or default_year:
+        return Period.year(parse_year(params.get("year") or str(timezone.localdate().year)))
+    raise InvalidInput(fields={"month": "请指定月份（month=YYYY-MM）或起止日期（from=、to=）"})
+
+
+def visible_department_ids(user) -> set[int] | None:
+    """None: every department (区安办, 审计员); else the departments the user belongs to."""
+    scope = scope_for(user)
+    if scope.everything:
+        return None
+    return set(scope.department_ids)
+
+
+def department_for(user, value) -> Department:
+    department_id = parse_id(value, "department")
+    if department_id is None:
+        raise InvalidInput(fields={"department": "请指定单位（department=编号）"})
+    allowed = visible_department_ids(user)
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None or (allowed is not None and department_id not in allowed):
+        raise NotFound("未找到该单位，或不在您的数据范围内")
+    return department
+
+
+def require_office_or_auditor(user) -> None:
+    role = scope_for(user).role
+    if role not in OFFICE_ROLES and role != Role.AUDITOR:
+        raise NotAllowed("仅区安办和审计人员可导出全区数据")
+
+
+def month_label(period: Period) -> str:
+    if period.start.day == 1 and period.months == [period.start] and period.end == Period.month(period.start.year, period.start.month).end:
+        return f"{period.start.year}年{period.start.month}月"
+    return f"{period.start:%Y年%-m月%-d日}至{period.end:%Y年%-m月%-d日}"
+
+
+DOCX_RESPONSE = {(200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description="Word 文件（.docx）")}
+XLSX_RESPONSE = {(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="Excel 文件（.xlsx）")}
+FILE_RESPONSE = {(200, DOCX): OpenApiResponse(OpenApiTypes.BINARY, description="Word 文件"),
+                 (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="Excel 文件")}
+
+
+def _p(name: str, description: str, type_=str, required: bool = False) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=required, description=description)
+
+
+class ExportView(APIView):
+    renderer_classes = [JSONRenderer, FileRenderer]
+
+
+class MonthlyReportExport(ExportView):
+    """月度督导检查情况（附件2 格式）：单位某月的月报 Word。"""
+
+    @extend_schema(operation_id="export_monthly_report", tags=["导出"], responses=DOCX_RESPONSE,
+                   parameters=[_p("department", "单位编号", int, True), _p("month", "月份 YYYY-MM", str, True)])
+    def get(self, request):
+        department = department_for(request.user, request.query_params.get("department"))
+        year, month = parse_month(request.query_params.get("month"))
+        content = build_monthly_report(selectors.monthly_report_data(department, year, month))
+        return file_response(content, filename=f"{report_title(year, month)}（{department.name}）.docx",
+                             ascii_name=f"monthly-report-{year}-{month:02d}-{department.code}.docx", content_type=DOCX)
+
+
+class DistrictReportExport(ExportView):
+    """全区月度督导检查情况（区安办汇总，五（四））。"""
+
+    @extend_schema(operation_id="export_district_report", tags=["导出"], responses=DOCX_RESPONSE,
+                   parameters=[_p("month", "月份 YYYY-MM", str, True)])
+    def get(self, request):
+        require_office_or_auditor(request.user)
+        year, month = parse_month(request.query_params.get("month"))
+        content = build_district_report(selectors.district_report_data(year, month))
+        return file_response(content, filename=f"{year}年{month}月全区安全生产常态化督导检查情况.docx",
+                             ascii_name=f"district-report-{year}-{month:02d}.docx", content_type=DOCX)
+
+
+class OrderExport(ExportView):
+    """三单（工作交办单、提醒单、督办单）Word。"""
+
+    @extend_schema(operation_id="export_order", tags=["导出"], responses=DOCX_RESPONSE)
+    def get(self, request, pk: int):
+        model = optional_model("hazards.Order")
+        order = scoped(model.objects.all(), request.user).filter(pk=pk).first() if model is not None else None
+        if order is None:
+            raise NotFound()
+        document = selectors.order_document(order)
+        return file_response(build_official_document(document), filename=f"{document.kind}（{order.number}）.docx",
+                             ascii_name=f"order-{order.pk}.docx", content_type=DOCX)
+
+
+class NoticeExport(ExportView):
+    """通报 Word（文号、标题、主送、正文、发文单位、日期）。"""
+
+    @extend_schema(operation_id="export_notice", tags=["导出"], responses=DOCX_RESPONSE)
+    def get(self, request, page_id: int):
+        model = optional_model("notices.NoticePage")
+        page = model.objects.filter(pk=page_id).first() if model is not None else None
+        if page is None or not _can_read_notice(request.user, page):
+            raise NotFound()
+        document = selectors.notice_document(page)
+        return file_response(build_official_document(document), filename=f"{page.title}.docx",
+                             ascii_name=f"notice-{page.pk}.docx", content_type=DOCX)
+
+
+def _can_read_notice(user, page) -> bool:
+    try:
+        from notices.visibility import can_read_notice
+    except ImportError:
+        return scope_for(user).everything
+    if not page.live and not scope_for(user).everything:
+        return False
+    return can_read_notice(user, page)
+
+
+class InspectionFeedbackExport(ExportView):
+    """督导检查反馈意见（向被督导检查单位反馈，五（三））Word。"""
+
+    @extend_schema(operation_id="export_inspection_feedback", tags=["导出"], responses=DOCX_RESPONSE)
+    def get(self, request, pk: int):
+        inspection = scoped(Inspection.objects.select_related("group__lead_department", "target"), request.user).filter(pk=pk).first()
+        if inspection is None:
+            raise NotFound()
+        document = selectors.inspection_feedback(inspection)
+        return file_response(build_official_document(document),
+                             filename=f"督导检查反馈意见（{inspection.target.name} {inspection.inspected_on:%Y-%m-%d}）.docx",
+                             ascii_name=f"inspection-feedback-{inspection.pk}.docx", content_type=DOCX)
+
+
+class FourListsExport(ExportView):
+    """四个清单：单位某月（month=）或任意区间（from=、to=），Excel 或 Word。"""
+
+    @extend_schema(operation_id="export_four_lists", tags=["导出"], responses=FILE_RESPONSE, parameters=[
+        _p("department", "单位编号（区安办、审计人员可省略，即全区）", int), _p("month", "月份 YYYY-MM"),
+        _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD"), _p("format", "xlsx（默认）或 docx")])
+    def get(self, request):
+        params = request.query_params
+        fmt = (params.get("format") or "xlsx").lower()
+        if fmt not in ("xlsx", "docx"):
+            raise InvalidInput(fields={"format": "格式只能是 xlsx 或 docx"})
+        period = period_from(params)
+        if params.get("department") or visible_department_ids(request.user) is not None:
+            department = department_for(request.user, params.get("department") or _own_department(request.user))
+            hazards = department_hazards_found(department.pk, period)
+            unit, code = department.name, department.code
+        else:
+            begin, stop = period.bounds()
+            hazards = Hazard.objects.filter(found_at__gte=begin, found_at__lt=stop)
+            unit, code = "全区", "district"
+        hazards = scoped(hazards, request.user)
+        title = annex_title(period.start.year, period.start.month, unit) if period.months == [period.start] and period.start.day == 1 \
+            and period.end == Period.month(period.start.year, period.start.month).end else f"{month_label(period)}{unit}督导检查隐患问题“四个清单”"
+        filename = title.replace("“", "").replace("”", "")
+        ascii_name = f"four-lists-{code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+        rows = selectors.four_list_rows(hazards)
+        if fmt == "docx":
+            return file_response(build_four_lists_docx(title, rows), filename=f"{filename}.docx", ascii_name=ascii_name, content_type=DOCX)
+        handle = spooled_file()
+        write_xlsx(handle, [four_lists_sheet("四个清单", rows)])
+        return stream_file_response(handle, filename=f"{filename}.xlsx", ascii_name=ascii_name, content_type=XLSX)
+
+
+def _own_department(user):
+    ids = visible_department_ids(user) or set()
+    if len(ids) != 1:
+        raise NotAllowed("您的账号未绑定单位，不能导出单位的四个清单")
+    return next(iter(ids))
+
+
+class HazardLedgerExport(ExportView):
+    """隐患台账（Excel），可带与隐患列表相同的筛选条件。"""
+
+    @extend_schema(operation_id="export_hazard_ledger", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
+        _p("state", "状态"), _p("level", "隐患等级"), _p("sector", "行业领域编号"), _p("jurisdiction", "属地编号"),
+        _p("village", "村居编号"), _p("target", "监管对象编号"), _p("responsible_department", "责任单位编号"),
+        _p("is_prominent", "突出隐患 true/false"), _p("is_supervised", "挂牌督办 true/false"), _p("overdue", "逾期 true/false"),
+        _p("found_from", "发现日期起 YYYY-MM-DD"), _p("found_to", "发现日期止 YYYY-MM-DD"), _p("search", "关键字")])
+    def get(self, request):
+        hazards = selectors.filter_hazards(scoped(Hazard.objects.all(), request.user), request.query_params)
+        handle = spooled_file()
+        write_ledger_xlsx(handle, selectors.ledger_rows(hazards))
+        today = timezone.localdate()
+        return stream_file_response(handle, filename=f"隐患台账（{today:%Y-%m-%d}）.xlsx",
+                                    ascii_name=f"hazard-ledger-{today:%Y%m%d}.xlsx", content_type=XLSX)
+
+
+class HazardHistoryExport(ExportView):
+    """隐患变更历史（审计用，Excel 流式导出）：按期间、单位、属地或单条隐患。"""
+
+    @extend_schema(operation_id="export_hazard_history", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
+        _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD"), _p("unit", "单位编号", int),
+        _p("jurisdiction", "属地编号", int), _p("hazard", "隐患编号（id）", int)])
+    def get(self, request):
+        params = request.query_params
+        start, end = parse_day(params.get("from"), "from"), parse_day(params.get("to"), "to")
+        if start and end and end < start:
+            raise InvalidInput(fields={"to": "结束日期不能早于开始日期"})
+        scope = scope_for(request.user)
+        history = selectors.hazard_history_queryset(
+            start=start, end=end, department_id=parse_id(params.get("unit"), "unit"),
+            jurisdiction_id=parse_id(params.get("jurisdiction"), "jurisdiction"), hazard_id=parse_id(params.get("hazard"), "hazard"),
+            visible_hazards=None if scope.everything else scoped(Hazard.objects.all(), request.user))
+        handle = spooled_file()
+        write_history_xlsx(handle, selectors.history_rows(history))
+        span = f"{start or '最早'}至{end or timezone.localdate()}"
+        return stream_file_response(handle, filename=f"隐患变更历史（{span}）.xlsx",
+                                    ascii_name=f"hazard-history-{start or 'all'}-{end or 'now'}.xlsx", content_type=XLSX)
+
+
+class AssessmentExport(ExportView):
+    """年度目标责任考核（Excel）：得分、计分说明、报送督查效能名单。"""
+
+    @extend_schema(operation_id="export_assessment", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
+        _p("year", "考核年度"), _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD")])
+    def get(self, request):
+        period = period_from(request.query_params, default_year=True)
+        allowed = visible_department_ids(request.user)
+        if allowed is not None and not allowed:
+            raise NotAllowed("您的账号未绑定单位，不能查看考核")
+        result = assess(period=period, department_ids=allowed)
+        return file_response(build_assessment_xlsx(result), filename=f"{period.label}目标责任考核.xlsx",
+                             ascii_name=f"assessment-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", content_type=XLSX)
+
+
+urlpatterns = [
+    path("exports/monthly-report/", MonthlyReportExport.as_view(), name="export-monthly-report"),
+    path("exports/district-report/", DistrictReportExport.as_view(), name="export-district-report"),
+    path("exports/orders/<int:pk>/", OrderExport.as_view(), name="export-order"),
+    path("exports/notices/<int:page_id>/", NoticeExport.as_view(), name="export-notice"),
+    path("exports/inspections/<int:pk>/feedback/", InspectionFeedbackExport.as_view(), name="export-inspection-feedback"),
+    path("exports/four-lists/", FourListsExport.as_view(), name="export-four-lists"),
+    path("exports/hazard-ledger/", HazardLedgerExport.as_view(), name="export-hazard-ledger"),
+    path("exports/hazard-history/", HazardHistoryExport.as_view(), name="export-hazard-history"),
+    path("exports/assessment/", AssessmentExport.as_view(), name="export-assessment"),
+]

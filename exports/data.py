@@ -1,0 +1,174 @@
+"""The plain data exporters take. Selectors (``exports.selectors``) build it from the models;
+exporters never query, so they can be tested and benchmarked on data alone."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FourListRow:
+    """One hazard as a row of the 四个清单: 排查、隐患、整改、责任."""
+
+    target: str  # 排查清单·排查对象
+    inspecting_unit: str  # 排查清单·排查单位
+    problem: str  # 隐患清单·隐患问题
+    level: str  # 隐患清单·隐患等级 (一般隐患 / 重大隐患, 突出 noted)
+    measures: str  # 整改清单·整改措施
+    deadline: datetime.date | None  # 整改清单·整改时限
+    state: str  # 整改清单·状态
+    responsible_unit: str  # 责任清单·责任单位
+    responsible_person: str  # 责任清单·责任人
+    code: str = ""
+    found_on: datetime.date | None = None
+    sector: str = ""
+    jurisdiction: str = ""
+    is_prominent: bool = False
+    is_overdue: bool = False
+
+    @property
+    def deadline_state(self) -> str:
+        deadline = f"{self.deadline:%Y-%m-%d}" if self.deadline else "未定"
+        state = self.state + ("（逾期）" if self.is_overdue else "")
+        return f"{deadline}／{state}" if state else deadline
+
+    def word_cells(self, number: int) -> tuple[str, ...]:
+        return (str(number), self.target, self.inspecting_unit, self.problem, self.level, self.measures or "—",
+                self.deadline_state, self.responsible_unit or "—", self.responsible_person or "—")
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    name: str
+    count: int
+    children: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """一、监管对象底数: the department's targets (in its sectors) by category."""
+
+    sector_names: tuple[str, ...]
+    total: int
+    categories: tuple[CategoryCount, ...]
+    uncategorised: int = 0
+    by_jurisdiction: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class BasicFacts:
+    """The figures of 二、基本情况."""
+
+    department_name: str
+    sector_names: tuple[str, ...]
+    start: datetime.date | None
+    end: datetime.date | None
+    group_count: int
+    jurisdiction_names: tuple[str, ...]
+    village_count: int
+    target_count: int
+    hazard_total: int
+    major_count: int
+    general_count: int
+    prominent_count: int
+    inspection_count: int = 0
+
+
+@dataclass
+class MonthlyReportData:
+    year: int
+    month: int
+    unit_name: str
+    report_date: datetime.date
+    baseline: Baseline
+    facts: BasicFacts
+    highlights: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    rows: Iterable[FourListRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DepartmentMonth:
+    facts: BasicFacts
+    report_status: str = ""  # 按时报送 / 逾期报送 / 未报送
+    highlights: str = ""
+    problems: str = ""
+    next_steps: str = ""
+
+
+@dataclass
+class DistrictReportData:
+    """The office's roll-up for the district leaders (五（四）)."""
+
+    year: int
+    month: int
+    unit_name: str
+    report_date: datetime.date
+    departments: list[DepartmentMonth]
+    sector_breakdown: list[tuple[str, int, int]]  # (sector, hazards, of which major)
+    overdue_count: int
+    open_major_count: int
+    closed_count: int
+    orders_summary: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    rows: Iterable[FourListRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OfficialDocumentData:
+    """三单, 反馈意见, 通报: 文号, title, 主送, body, issuing office, date (and hazards listed)."""
+
+    kind: str  # e.g. 工作交办单 / 提醒单 / 督办单 / 督导检查反馈意见 / 通报
+    doc_number: str
+    title: str
+    addressee: str
+    body: str
+    issuer: str
+    issued_on: datetime.date
+    rows: tuple[FourListRow, ...] = ()
+    reply_due: datetime.date | None = None
+    reply: str = ""
+    copy_to: str = ""
+    attachments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    changed_at: datetime.datetime
+    hazard_code: str
+    action: str
+    state: str
+    level: str
+    user: str
+    ip_address: str
+    reason: str
+    description: str
+    responsible_unit: str
+    deadline: datetime.date | None
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    code: str
+    found_on: datetime.date | None
+    sector: str
+    jurisdiction: str
+    village: str
+    target: str
+    problem: str
+    level: str
+    is_prominent: bool
+    state: str
+    is_overdue: bool
+    is_supervised: bool
+    source: str
+    inspecting_unit: str
+    responsible_unit: str
+    responsible_person: str
+    measures: str
+    deadline: datetime.date | None
+    submitted_on: datetime.date | None
+    closed_on: datetime.date | None

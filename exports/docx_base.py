@@ -1,0 +1,417 @@
+"""Official-document (公文) layout for python-docx, as 附件2 of the notice requires.
+
+A4; margins top 3.7 cm, bottom 3.5 cm, left and right 2.8 cm; title 方正小标宋简体 二号;
+一级标题 黑体 三号, 二级标题 楷体 bold 三号, 三级标题 仿宋 bold 三号; body 仿宋 三号; every
+line exactly 30 pt; page numbers "— 1 —". Chinese fonts only take effect when set as East
+Asian fonts (``w:rFonts w:eastAsia``): ``font.name`` alone sets ``w:ascii``/``w:hAnsi`` and
+Word or LibreOffice would fall back to a Latin font for the Chinese text. Theme font
+attributes (``w:asciiTheme`` …) override explicit names, so they are removed everywhere.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Pt
+
+FONT_TITLE = "方正小标宋简体"
+FONT_HEI = "黑体"
+FONT_KAI = "楷体"
+FONT_FANGSONG = "仿宋"
+FONT_SONG = "宋体"
+
+SIZE_ER = Pt(22)  # 二号
+SIZE_SAN = Pt(16)  # 三号
+SIZE_SI = Pt(14)  # 四号
+SIZE_XIAOSI = Pt(12)  # 小四
+SIZE_WU = Pt(10.5)  # 五号
+LINE_SPACING = Pt(30)  # 行距固定值 30 磅
+
+A4_WIDTH = Cm(21.0)
+A4_HEIGHT = Cm(29.7)
+MARGIN_TOP = Cm(3.7)
+MARGIN_BOTTOM = Cm(3.5)
+MARGIN_LEFT = Cm(2.8)
+MARGIN_RIGHT = Cm(2.8)
+
+STYLE_TITLE = "公文标题"
+STYLE_H1 = "一级标题"
+STYLE_H2 = "二级标题"
+STYLE_H3 = "三级标题"
+STYLE_BODY = "Normal"
+STYLE_TABLE = "表格文字"
+STYLE_TABLE_HEAD = "表格标题"
+
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def set_rfonts(rpr, font: str) -> None:
+    """Name ``font`` for Latin and East Asian text of an ``w:rPr`` and drop theme fonts."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in _THEME_ATTRS:
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), font)
+
+
+def set_lang(rpr) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def exact_spacing(paragraph_format) -> None:
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = LINE_SPACING
+    paragraph_format.space_before = Pt(0)
+    paragraph_format.space_after = Pt(0)
+
+
+def indent_chars(paragraph_format, size: Pt, chars: int = 2) -> None:
+    """首行缩进 ``chars`` characters: ``w:firstLineChars`` for Word, ``w:firstLine`` as fallback."""
+    paragraph_format.first_line_indent = Emu(int(size) * chars)
+    ind = paragraph_format.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _paragraph_style(doc, name: str, *, font: str, size: Pt, bold: bool = False, indent: int = 0,
+                     align=WD_ALIGN_PARAGRAPH.JUSTIFY):
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if name != STYLE_BODY:
+        style.base_style = styles[STYLE_BODY]
+        style.quick_style = True
+    style.font.size = size
+    style.font.bold = bold
+    style.font.name = font
+    rpr = style.element.get_or_add_rPr()
+    set_rfonts(rpr, font)
+    set_lang(rpr)
+    pf = style.paragraph_format
+    exact_spacing(pf)
+    pf.alignment = align
+    pf.widow_control = False
+    if indent:
+        indent_chars(pf, size, indent)
+    else:
+        pf.first_line_indent = Pt(0)
+    return style
+
+
+def _fix_doc_defaults(doc) -> None:
+    styles_el = doc.styles.element
+    rpr = styles_el.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    set_rfonts(rpr, FONT_FANGSONG)
+    set_lang(rpr)
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is not None:
+            el.set(qn("w:val"), str(int(SIZE_SAN.pt * 2)))
+    ppr = styles_el.find(qn("w:docDefaults") + "/" + qn("w:pPrDefault") + "/" + qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:line"), str(int(LINE_SPACING.pt * 20)))
+    spacing.set(qn("w:lineRule"), "exact")
+    # Every style of the template that names a theme font gets our font instead.
+    for rfonts in styles_el.iter(qn("w:rFonts")):
+        if any(rfonts.get(qn(a)) is not None for a in _THEME_ATTRS):
+            for attr in _THEME_ATTRS:
+                rfonts.attrib.pop(qn(attr), None)
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                rfonts.set(qn(attr), FONT_FANGSONG)
+    settings = doc.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is None:
+        theme_lang = OxmlElement("w:themeFontLang")
+        settings.append(theme_lang)
+    theme_lang.set(qn("w:val"), "en-US")
+    theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def setup_section(section, *, landscape: bool = False) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
+    section.top_margin = MARGIN_TOP
+    section.bottom_margin = MARGIN_BOTTOM
+    section.left_margin = MARGIN_LEFT
+    section.right_margin = MARGIN_RIGHT
+    section.header_distance = Cm(1.5)
+    section.footer_distance = Cm(2.8)
+
+
+def _page_number_footer(section) -> None:
+    """公文页码: 4 号半角宋体阿拉伯数字, 左右各一条一字线 — "— 1 —", centered."""
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.text = ""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    exact_spacing(paragraph.paragraph_format)
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+
+    def run(text: str = ""):
+        r = paragraph.add_run(text)
+        format_run(r, font=FONT_SONG, size=SIZE_SI)
+        return r
+
+    run("— ")
+    begin = run()
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "begin")
+    begin._r.append(fld)
+    instr = run()
+    instr_el = OxmlElement("w:instrText")
+    instr_el.set(qn("xml:space"), "preserve")
+    instr_el.text = " PAGE "
+    instr._r.append(instr_el)
+    sep = run()
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "separate")
+    sep._r.append(fld)
+    run("1")
+    end = run()
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "end")
+    end._r.append(fld)
+    run(" —")
+
+
+def new_document():
+    """An empty document in official-document layout, with the styles of 附件2."""
+    doc = Document()
+    _fix_doc_defaults(doc)
+    _paragraph_style(doc, STYLE_BODY, font=FONT_FANGSONG, size=SIZE_SAN)
+    _paragraph_style(doc, STYLE_TITLE, font=FONT_TITLE, size=SIZE_ER, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, STYLE_H1, font=FONT_HEI, size=SIZE_SAN, indent=2)
+    _paragraph_style(doc, STYLE_H2, font=FONT_KAI, size=SIZE_SAN, bold=True, indent=2)
+    _paragraph_style(doc, STYLE_H3, font=FONT_FANGSONG, size=SIZE_SAN, bold=True, indent=2)
+    _paragraph_style(doc, STYLE_TABLE, font=FONT_FANGSONG, size=SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, STYLE_TABLE_HEAD, font=FONT_HEI, size=SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.CENTER)
+    section = doc.sections[0]
+    setup_section(section)
+    _page_number_footer(section)
+    return doc
+
+
+def format_run(run, *, font: str, size: Pt, bold: bool = False) -> None:
+    run.font.size = size
+    run.font.bold = bold
+    rpr = run._r.get_or_add_rPr()
+    set_rfonts(rpr, font)
+
+
+@dataclass(frozen=True)
+class Look:
+    style: str
+    font: str
+    size: Pt
+    bold: bool = False
+    indent: int = 0
+    align: object = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+TITLE = Look(STYLE_TITLE, FONT_TITLE, SIZE_ER, align=WD_ALIGN_PARAGRAPH.CENTER)
+SUBTITLE_KAI = Look(STYLE_BODY, FONT_KAI, SIZE_SAN, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+H1 = Look(STYLE_H1, FONT_HEI, SIZE_SAN, indent=2)
+H2 = Look(STYLE_H2, FONT_KAI, SIZE_SAN, bold=True, indent=2)
+H3 = Look(STYLE_H3, FONT_FANGSONG, SIZE_SAN, bold=True, indent=2)
+BODY = Look(STYLE_BODY, FONT_FANGSONG, SIZE_SAN, indent=2)
+BODY_FLUSH = Look(STYLE_BODY, FONT_FANGSONG, SIZE_SAN, align=WD_ALIGN_PARAGRAPH.LEFT)
+BODY_RIGHT = Look(STYLE_BODY, FONT_FANGSONG, SIZE_SAN, align=WD_ALIGN_PARAGRAPH.RIGHT)
+ANNEX_MARK = Look(STYLE_BODY, FONT_HEI, SIZE_SAN, align=WD_ALIGN_PARAGRAPH.LEFT)
+NUMBER_LINE = Look(STYLE_BODY, FONT_FANGSONG, SIZE_SAN, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def add_paragraph(container, text: str, look: Look = BODY):
+    """A paragraph with both its style and direct run formatting, so every viewer agrees."""
+    paragraph = container.add_paragraph(style=look.style)
+    paragraph.alignment = look.align
+    pf = paragraph.paragraph_format
+    exact_spacing(pf)
+    if look.indent:
+        indent_chars(pf, look.size, look.indent)
+    else:
+        pf.first_line_indent = Pt(0)
+    if text:
+        run = paragraph.add_run(text)
+        format_run(run, font=look.font, size=look.size, bold=look.bold)
+    return paragraph
+
+
+_H2_RE = re.compile(r"^（[一二三四五六七八九十]+）")
+_H3_RE = re.compile(r"^\d+[.．、]")
+_H1_RE = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def add_prose(container, text: str, *, empty: str = "") -> None:
+    """Author's prose: one paragraph per line; lines starting （一） are 二级标题 and 1. are 三级标题."""
+    lines = [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
+    if not lines and empty:
+        lines = [empty]
+    for line in lines:
+        if _H2_RE.match(line):
+            add_paragraph(container, line, H2)
+        elif _H3_RE.match(line) and len(line) <= 40:
+            add_paragraph(container, line, H3)
+        elif _H1_RE.match(line) and len(line) <= 40:
+            add_paragraph(container, line, H1)
+        else:
+            add_paragraph(container, line, BODY)
+
+
+def new_page_section(doc, *, landscape: bool):
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    setup_section(section, landscape=landscape)
+    return section
+
+
+def cn_date(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def to_bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- tables built from a template row
+
+def _set_cell_width(cell, width) -> None:
+    cell.width = width
+
+
+def _mark_header_row(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+    cant_split = OxmlElement("w:cantSplit")
+    tr_pr.append(cant_split)
+
+
+def _format_cell(cell, text: str, look: Look) -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paragraph = cell.paragraphs[0]
+    paragraph.style = cell.part.document.styles[look.style]
+    paragraph.alignment = look.align
+    exact_spacing(paragraph.paragraph_format)
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    run = paragraph.add_run(text)
+    format_run(run, font=look.font, size=look.size, bold=look.bold)
+
+
+TABLE_HEAD = Look(STYLE_TABLE_HEAD, FONT_HEI, SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.CENTER)
+TABLE_CELL = Look(STYLE_TABLE, FONT_FANGSONG, SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.LEFT)
+TABLE_CELL_CENTER = Look(STYLE_TABLE, FONT_FANGSONG, SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+@dataclass(frozen=True)
+class ColumnGroup:
+    """A header group of a two-row header: a group title over its columns, or one column spanning both rows."""
+
+    title: str
+    columns: tuple[str, ...] = ()
+
+
+def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence, rows: Iterable[Sequence[str]],
+                      *, centered_columns: Iterable[int] = (0,)) -> int:
+    """A table with a two-row header (merged group cells, repeated on every page) and data rows.
+
+    Data rows are deep copies of one prepared ``w:tr`` whose ``w:t`` texts are replaced: the
+    per-cell path of python-docx (``add_row`` + ``cell.text``) walks the whole table for each
+    cell and is too slow for thousands of rows. Returns the number of data rows.
+    """
+    n_cols = sum(max(1, len(g.columns)) for g in groups)
+    table = container.add_table(rows=3, cols=n_cols)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False  # w:tblLayout fixed: the widths below hold
+    for index, width in enumerate(widths):
+        table.columns[index].width = width
+        for row in table.rows:
+            _set_cell_width(row.cells[index], width)
+    head1, head2 = table.rows[0], table.rows[1]
+    col = 0
+    merges = []
+    for group in groups:
+        if group.columns:
+            _format_cell(head1.cells[col], group.title, TABLE_HEAD)
+            for offset, title in enumerate(group.columns):
+                _format_cell(head2.cells[col + offset], title, TABLE_HEAD)
+            if len(group.columns) > 1:
+                merges.append((0, col, 0, col + len(group.columns) - 1))
+            col += len(group.columns)
+        else:
+            _format_cell(head1.cells[col], group.title, TABLE_HEAD)
+            merges.append((0, col, 1, col))
+            col += 1
+    template_tr = table.rows[2]._tr
+    centered = set(centered_columns)
+    for index, cell in enumerate(table.rows[2].cells):
+        _format_cell(cell, "", TABLE_CELL_CENTER if index in centered else TABLE_CELL)
+        # An empty run has no w:t; give every cell one to fill in.
+        run = cell.paragraphs[0].runs[0]._r
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        run.append(t)
+    for r1, c1, r2, c2 in merges:
+        merged = table.cell(r1, c1).merge(table.cell(r2, c2))
+        # merge() concatenates the paragraphs of the merged cells; keep the first only.
+        for extra in merged.paragraphs[1:]:
+            extra._p.getparent().remove(extra._p)
+    for row in (head1, head2):
+        _mark_header_row(row)
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                exact_spacing(paragraph.paragraph_format)
+    tbl = table._tbl
+    tbl.remove(template_tr)
+    count = 0
+    for values in rows:
+        tr = copy.deepcopy(template_tr)
+        for t, value in zip(list(tr.iter(qn("w:t"))), values, strict=False):
+            _set_text(t, "" if value is None else str(value))
+        tbl.append(tr)
+        count += 1
+    return count
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _set_text(t, text: str) -> None:
+    text = _XML_BAD.sub("", text)
+    if "\n" not in text:
+        t.text = text
+        return
+    lines = text.replace("\r\n", "\n").split("\n")
+    t.text = lines[0]
+    anchor = t
+    for line in lines[1:]:
+        br = OxmlElement("w:br")
+        anchor.addnext(br)
+        nt = OxmlElement("w:t")
+        nt.set(qn("xml:space"), "preserve")
+        nt.text = line
+        br.addnext(nt)
+        anchor = nt

@@ -1,0 +1,419 @@
+"""Selectors: build the plain data of ``exports.data`` from the models.
+
+Exporters never query; everything they print comes from here. The counts of 二、基本情况 use
+the same definitions as the assessment (``workflows.assessment.selectors``), so a report and a
+score never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from collections import Counter
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cms.directory.models import Department, Jurisdiction, Sector, Target, TargetCategory
+from workflows.assessment.selectors import (
+    Period,
+    department_hazards_found,
+    department_inspections,
+    department_report_months,
+    department_sector_ids,
+    local_date,
+    optional_model,
+)
+from workflows.hazards.models import Hazard, HazardLevel, HazardState
+
+from .data import (
+    Baseline,
+    BasicFacts,
+    CategoryCount,
+    DepartmentMonth,
+    DistrictReportData,
+    FourListRow,
+    HistoryRow,
+    LedgerRow,
+    MonthlyReportData,
+    OfficialDocumentData,
+)
+
+OFFICE_NAME = "荔城区安委会办公室"
+HAZARD_RELATED = ("target", "sector", "jurisdiction", "village", "responsible_department", "responsible_jurisdiction",
+                  "inspection__group__lead_department", "found_by__profile__department")
+
+
+# ---------------------------------------------------------------- hazards as rows
+
+
+def inspecting_unit(hazard: Hazard) -> str:
+    if hazard.inspection_id and hazard.inspection.group_id:
+        return hazard.inspection.group.lead_department.name
+    profile = getattr(hazard.found_by, "profile", None) if hazard.found_by_id else None
+    if profile is not None and profile.department_id:
+        return profile.department.name
+    return hazard.get_source_display()
+
+
+def level_text(hazard: Hazard) -> str:
+    return hazard.get_level_display() + ("（突出）" if hazard.is_prominent else "")
+
+
+def responsible_unit(hazard: Hazard) -> str:
+    if hazard.responsible_kind == Hazard.ResponsibleKind.TARGET:
+        return hazard.target.name
+    unit = hazard.responsible_department or hazard.responsible_jurisdiction
+    return unit.name if unit else ""
+
+
+def _is_overdue(hazard: Hazard, today: datetime.date) -> bool:
+    return hazard.state != HazardState.CLOSED and hazard.deadline is not None and hazard.deadline < today
+
+
+def four_list_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Iterator[FourListRow]:
+    today = today or timezone.localdate()
+    for h in hazards.select_related(*HAZARD_RELATED).order_by("found_at", "id").iterator(chunk_size=1000):
+        yield FourListRow(
+            target=h.target.name, inspecting_unit=inspecting_unit(h), problem=h.description, level=level_text(h),
+            measures=h.rectification_measures, deadline=h.deadline, state=h.get_state_display(),
+            responsible_unit=responsible_unit(h), responsible_person=h.responsible_person, code=h.code,
+            found_on=local_date(h.found_at), sector=h.sector.name, jurisdiction=h.jurisdiction.name,
+            is_prominent=h.is_prominent, is_overdue=_is_overdue(h, today),
+        )
+
+
+def ledger_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Iterator[LedgerRow]:
+    today = today or timezone.localdate()
+    for h in hazards.select_related(*HAZARD_RELATED).order_by("-found_at", "-id").iterator(chunk_size=1000):
+        yield LedgerRow(
+            code=h.code, found_on=local_date(h.found_at), sector=h.sector.name, jurisdiction=h.jurisdiction.name,
+            village=h.village.name if h.village_id else "", target=h.target.name, problem=h.description,
+            level=h.get_level_display(), is_prominent=h.is_prominent, state=h.get_state_display(),
+            is_overdue=_is_overdue(h, today), is_supervised=h.is_supervised, source=h.get_source_display(),
+            inspecting_unit=inspecting_unit(h), responsible_unit=responsible_unit(h),
+            responsible_person=h.responsible_person, measures=h.rectification_measures, deadline=h.deadline,
+            submitted_on=local_date(h.submitted_at), closed_on=local_date(h.closed_at),
+        )
+
+
+def _bool(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    return value.lower() in ("1", "true", "yes", "on", "是")
+
+
+def filter_hazards(queryset: QuerySet, params) -> QuerySet:
+    """The ledger's filters — the same names as the hazard admin and API filters."""
+    def ids(name: str) -> list[int]:
+        values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+        out = []
+        for value in values:
+            for part in str(value or "").split(","):
+                if part.strip().isdigit():
+                    out.append(int(part))
+        return out
+
+    for name, field in (("state", "state"), ("level", "level"), ("source", "source")):
+        values = [v for v in (params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]) if v]
+        if values:
+            queryset = queryset.filter(**{f"{field}__in": values})
+    for name, field in (("sector", "sector_id"), ("jurisdiction", "jurisdiction_id"), ("village", "village_id"),
+                        ("target", "target_id"), ("responsible_department", "responsible_department_id"),
+                        ("responsible_jurisdiction", "responsible_jurisdiction_id"), ("inspection", "inspection_id")):
+        values = ids(name)
+        if values:
+            queryset = queryset.filter(**{f"{field}__in": values})
+    for name, field in (("is_prominent", "is_prominent"), ("is_supervised", "is_supervised")):
+        flag = _bool(params.get(name))
+        if flag is not None:
+            queryset = queryset.filter(**{field: flag})
+    overdue = _bool(params.get("overdue"))
+    if overdue is True:
+        queryset = queryset.overdue()
+    elif overdue is False:
+        queryset = queryset.exclude(pk__in=Hazard.objects.overdue().values("pk"))
+    found_from, found_to = parse_date(params.get("found_from") or params.get("from")), parse_date(params.get("found_to") or params.get("to"))
+    if found_from or found_to:
+        period = Period(found_from or datetime.date(2000, 1, 1), found_to or datetime.date(2100, 12, 31))
+        begin, stop = period.bounds()
+        queryset = queryset.filter(found_at__gte=begin, found_at__lt=stop)
+    term = (params.get("search") or params.get("q") or "").replace("\x00", "").strip()[:100]
+    if term:
+        queryset = queryset.filter(Q(code__icontains=term) | Q(description__icontains=term) | Q(target__name__icontains=term))
+    return queryset
+
+
+def parse_date(value) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- 月度督导检查情况
+
+
+def baseline(department: Department) -> Baseline:
+    sector_ids = department_sector_ids(department.pk)
+    sectors = tuple(Sector.objects.filter(pk__in=sector_ids).order_by("sort_order", "id").values_list("name", flat=True))
+    targets = Target.objects.filter(pk__in=Target.objects.filter(is_active=True, sectors__in=sector_ids).values("pk"))
+    total = targets.count()
+    target_pks = targets.values("pk")
+    through = Target.categories.through.objects.filter(target_id__in=target_pks)
+    per_category = Counter(dict(through.values("targetcategory_id").annotate(n=Count("target_id", distinct=True))
+                                .values_list("targetcategory_id", "n")))
+    categories = []
+    for top in TargetCategory.objects.filter(parent__isnull=True).order_by("sort_order", "id"):
+        children = tuple((c.name, per_category.get(c.pk, 0)) for c in top.children.order_by("sort_order", "id"))
+        # A target tagged with a sub-category belongs to its parent too.
+        in_top = through.filter(Q(targetcategory=top) | Q(targetcategory__parent=top)).values("target_id").distinct().count()
+        if in_top:
+            categories.append(CategoryCount(top.name, in_top, children))
+    categorised = through.values("target_id").distinct().count()
+    by_jurisdiction = tuple(
+        (name, n) for name, n in Jurisdiction.objects.annotate(n=Count("targets", filter=Q(targets__in=target_pks), distinct=True))
+        .order_by("sort_order", "id").values_list("name", "n") if n)
+    return Baseline(sectors, total, tuple(categories), total - categorised, by_jurisdiction)
+
+
+def basic_facts(department: Department, period: Period) -> BasicFacts:
+    inspections = department_inspections(department.pk, period)
+    dates = list(inspections.values_list("inspected_on", flat=True))
+    target_ids = set(inspections.values_list("target_id", flat=True))
+    jurisdictions = tuple(Jurisdiction.objects.filter(targets__in=target_ids).distinct().order_by("sort_order", "id")
+                          .values_list("name", flat=True))
+    villages = Target.objects.filter(pk__in=target_ids, village__isnull=False).values("village_id").distinct().count()
+    hazards = department_hazards_found(department.pk, period)
+    levels = Counter(hazards.values_list("level", flat=True))
+    sectors = tuple(Sector.objects.filter(lead_departments=department).order_by("sort_order", "id").values_list("name", flat=True))
+    return BasicFacts(
+        department_name=department.name, sector_names=sectors,
+        start=min(dates) if dates else None, end=max(dates) if dates else None,
+        group_count=inspections.values("group_id").distinct().count(),
+        jurisdiction_names=jurisdictions, village_count=villages, target_count=len(target_ids),
+        hazard_total=sum(levels.values()), major_count=levels.get(HazardLevel.MAJOR, 0),
+        general_count=levels.get(HazardLevel.GENERAL, 0), prominent_count=hazards.filter(is_prominent=True).count(),
+        inspection_count=len(dates),
+    )
+
+
+def monthly_report_record(department: Department, year: int, month: int):
+    model = optional_model("reporting.MonthlyReport")
+    if model is None:
+        return None
+    return model.objects.filter(department=department, month=datetime.date(year, month, 1)).first()
+
+
+def monthly_report_data(department: Department, year: int, month: int, *, today: datetime.date | None = None) -> MonthlyReportData:
+    today = today or timezone.localdate()
+    period = Period.month(year, month)
+    record = monthly_report_record(department, year, month)
+    submitted = getattr(record, "submitted_at", None) if record is not None else None
+    return MonthlyReportData(
+        year=year, month=month, unit_name=department.name, report_date=local_date(submitted) or today,
+        baseline=baseline(department), facts=basic_facts(department, period),
+        highlights=getattr(record, "highlights", "") or "", problems=getattr(record, "problems", "") or "",
+        next_steps=getattr(record, "next_steps", "") or "",
+        rows=four_list_rows(department_hazards_found(department.pk, period), today=today),
+    )
+
+
+def district_report_data(year: int, month: int, *, today: datetime.date | None = None) -> DistrictReportData:
+    today = today or timezone.localdate()
+    period = Period.month(year, month)
+    begin, stop = period.bounds()
+    departments = []
+    for department in Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True).order_by("sort_order", "id"):
+        record = monthly_report_record(department, year, month)
+        status = department_report_months(department.pk, period, today)[0].status
+        departments.append(DepartmentMonth(
+            facts=basic_facts(department, period), report_status=status,
+            highlights=getattr(record, "highlights", "") or "", problems=getattr(record, "problems", "") or "",
+            next_steps=getattr(record, "next_steps", "") or ""))
+    month_hazards = Hazard.objects.filter(found_at__gte=begin, found_at__lt=stop)
+    breakdown = [(name, n, m) for name, n, m in Sector.objects.annotate(
+        n=Count("hazards", filter=Q(hazards__in=month_hazards)),
+        m=Count("hazards", filter=Q(hazards__in=month_hazards, hazards__level=HazardLevel.MAJOR)),
+    ).order_by("sort_order", "id").values_list("name", "n", "m") if n]
+    overdue = Hazard.objects.overdue(today).count()
+    open_major = Hazard.objects.open().filter(level=HazardLevel.MAJOR).count()
+    closed = Hazard.objects.filter(closed_at__gte=begin, closed_at__lt=stop).count()
+    orders_summary = ""
+    order_model = optional_model("hazards.Order")
+    if order_model is not None:
+        kinds = Counter(order_model.objects.filter(issued_at__gte=begin, issued_at__lt=stop).values_list("kind", flat=True))
+        labels = dict(order_model._meta.get_field("kind").choices)
+        if kinds:
+            orders_summary = (f"本月区安办发出“三单”{sum(kinds.values())}件，其中"
+                              + "、".join(f"{labels.get(k, k)}{n}件" for k, n in sorted(kinds.items())) + "，跟踪督促整改落实。")
+    suggestions = []
+    idle = [d.facts.department_name for d in departments if not d.facts.inspection_count]
+    if idle:
+        suggestions.append(f"督促{'、'.join(idle)}按照“管行业必须管安全”要求，每月对主管行业领域开展督导检查。")
+    late = [d.facts.department_name for d in departments if d.report_status in ("未报送", "逾期报送")]
+    if late:
+        suggestions.append(f"{'、'.join(late)}月报未按时报送，建议予以通报；对不重视、不负责的，报送区督查、效能等部门。")
+    if overdue:
+        suggestions.append(f"对逾期未整改的{overdue}项隐患发出提醒单，逾期仍未整改的重大隐患挂牌督办。")
+    if breakdown:
+        top = sorted(breakdown, key=lambda x: -x[1])[:2]
+        suggestions.append(f"下月综合督导检查建议聚焦{'、'.join(n for n, _, _ in top)}等隐患较多的行业领域。")
+    return DistrictReportData(
+        year=year, month=month, unit_name=OFFICE_NAME, report_date=today, departments=departments,
+        sector_breakdown=breakdown, overdue_count=overdue, open_major_count=open_major, closed_count=closed,
+        orders_summary=orders_summary, suggestions=suggestions, rows=four_list_rows(month_hazards, today=today))
+
+
+# ---------------------------------------------------------------- official documents
+
+
+ORDER_TITLES = {"assignment": "安全生产工作交办单", "reminder": "安全生产工作提醒单", "supervision": "安全生产隐患督办单"}
+ORDER_LEADS = {
+    "assignment": "经督导检查，发现你单位存在以下安全生产问题隐患，现予交办，请按要求组织整改。",
+    "reminder": "下列隐患问题的整改时限已到或即将到期，现予提醒，请抓紧整改落实。",
+    "supervision": "下列隐患问题危险性大、治理难度高，现予挂牌督办，请按整改方案落实整改，整改完成后报区安办复核销号。",
+}
+
+
+def order_document(order) -> OfficialDocumentData:
+    kind = getattr(order, "kind", "")
+    kind_label = order.get_kind_display() if hasattr(order, "get_kind_display") else "三单"
+    issuer = order.issuing_department.name if getattr(order, "issuing_department_id", None) else OFFICE_NAME
+    content = (order.content or "").strip()
+    body = ORDER_LEADS.get(kind, "") + ("\n" + content if content else "")
+    return OfficialDocumentData(
+        kind=kind_label, doc_number=order.number, title=ORDER_TITLES.get(kind, kind_label),
+        addressee=getattr(order, "recipient_name", ""), body=body, issuer=issuer,
+        issued_on=local_date(order.issued_at) or timezone.localdate(),
+        rows=tuple(four_list_rows(order.hazards.all())), reply_due=order.due_date,
+        reply=getattr(order, "reply", "") or "")
+
+
+def inspection_feedback(inspection) -> OfficialDocumentData:
+    """督导检查反馈意见 to the inspected unit (五（三）: 第一时间向被督导检查的单位反馈意见)."""
+    group = inspection.group
+    hazards = Hazard.objects.filter(inspection=inspection)
+    rows = tuple(four_list_rows(hazards))
+    majors = sum(1 for r in rows if r.level.startswith("重大"))
+    body = [
+        f"{inspection.inspected_on.year}年{inspection.inspected_on.month}月{inspection.inspected_on.day}日，"
+        f"{group.name}以{inspection.get_method_display()}方式对你单位开展安全生产督导检查。",
+        f"本次督导检查发现隐患问题{len(rows)}项，其中重大隐患问题{majors}项、一般隐患问题{len(rows) - majors}项。" if rows
+        else "本次督导检查未发现隐患问题，请继续落实安全生产主体责任，强化风险排查和隐患自查自改。",
+    ]
+    if rows:
+        body += ["能立即整改的，要即行即改；一时无法整改到位的，要制定整改方案，明确任务、时间和责任人，按期整改到位。",
+                 "重大隐患将予以挂牌督办。"]
+    deadlines = [r.deadline for r in rows if r.deadline]
+    return OfficialDocumentData(
+        kind="督导检查反馈意见", doc_number="", title="安全生产督导检查反馈意见", addressee=inspection.target.name,
+        body="\n".join(body), issuer=group.lead_department.name, issued_on=inspection.inspected_on, rows=rows,
+        reply_due=max(deadlines) if deadlines else None)
+
+
+class _TextLines(HTMLParser):
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "blockquote", "table"}
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+        self.current: list[str] = []
+
+    def _flush(self):
+        text = re.sub(r"\s+", " ", "".join(self.current)).strip()
+        if text:
+            self.lines.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self._flush()
+        elif tag in ("td", "th"):
+            self.current.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        self.current.append(data)
+
+
+def html_lines(markup: str) -> list[str]:
+    parser = _TextLines()
+    parser.feed(markup)
+    parser.close()
+    parser._flush()
+    return [html.unescape(line) for line in parser.lines]
+
+
+def stream_text(stream) -> str:
+    lines: list[str] = []
+    for child in stream or []:
+        try:
+            lines += html_lines(str(child.render()))
+        except Exception:  # noqa: BLE001 — a block without a template: fall back to its indexed text
+            lines += [str(t) for t in child.block.get_searchable_content(child.value)]
+    return "\n".join(lines)
+
+
+def notice_document(page) -> OfficialDocumentData:
+    attachments = tuple(a.display_title for a in page.attachments.all()) if hasattr(page, "attachments") else ()
+    addressee = getattr(page, "addressee_text", "") or "、".join(
+        [d.name for d in page.addressee_departments.all()] + [j.name for j in page.addressee_jurisdictions.all()])
+    return OfficialDocumentData(
+        kind="通报", doc_number=getattr(page, "document_number", ""), title=page.title, addressee=addressee,
+        body=stream_text(getattr(page, "body", None)), issuer=getattr(page, "issuing_office", "") or OFFICE_NAME,
+        issued_on=getattr(page, "issued_on", None) or timezone.localdate(), attachments=attachments)
+
+
+# ---------------------------------------------------------------- history
+
+
+HISTORY_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def hazard_history_queryset(*, start: datetime.date | None, end: datetime.date | None, department_id: int | None,
+                            jurisdiction_id: int | None, hazard_id: int | None, visible_hazards: QuerySet | None):
+    qs = Hazard.history.all()
+    if start or end:
+        begin, stop = Period(start or datetime.date(2000, 1, 1), end or datetime.date(2100, 12, 31)).bounds()
+        qs = qs.filter(history_date__gte=begin, history_date__lt=stop)
+    if hazard_id:
+        qs = qs.filter(id=hazard_id)
+    if department_id:
+        qs = qs.filter(Q(responsible_department_id=department_id) | Q(sector_id__in=department_sector_ids(department_id)))
+    if jurisdiction_id:
+        qs = qs.filter(Q(jurisdiction_id=jurisdiction_id) | Q(responsible_jurisdiction_id=jurisdiction_id))
+    if visible_hazards is not None:
+        qs = qs.filter(id__in=visible_hazards.values("pk"))
+    return qs.order_by("history_date", "history_id")
+
+
+def history_rows(history: QuerySet) -> Iterator[HistoryRow]:
+    """Rows as tuples, a chunk at a time: no model instances, bounded memory."""
+    states, levels = dict(HazardState.choices), dict(HazardLevel.choices)
+    users = {}
+    departments = dict(Department.objects.values_list("pk", "name"))
+    jurisdictions = dict(Jurisdiction.objects.values_list("pk", "name"))
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    fields = ("history_date", "code", "history_type", "state", "level", "history_user_id", "ip_address",
+              "history_change_reason", "description", "responsible_department_id", "responsible_jurisdiction_id", "deadline")
+    for (date, code, kind, state, level, user_id, ip, reason, description, dept_id, jur_id,
+         deadline) in history.values_list(*fields).iterator(chunk_size=2000):
+        if user_id and user_id not in users:
+            user = user_model.objects.filter(pk=user_id).first()
+            users[user_id] = (user.get_full_name() or user.get_username()) if user else str(user_id)
+        yield HistoryRow(
+            changed_at=timezone.localtime(date), hazard_code=code, action=HISTORY_ACTIONS.get(kind, kind),
+            state=states.get(state, state), level=levels.get(level, level), user=users.get(user_id, "系统"),
+            ip_address=ip or "", reason=reason or "", description=description,
+            responsible_unit=departments.get(dept_id) or jurisdictions.get(jur_id) or "", deadline=deadline)
