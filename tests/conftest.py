@@ -22,12 +22,23 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the notice's directory and the role groups once; each test rolls back to this."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+        ensure_role_groups()
+
+
 @pytest.fixture
 def ref(db):
-    """The directory of the notice and the six role groups (loaded through the services)."""
+    """The directory of the notice and the six role groups (loaded through the services).
+
+    Transactional tests flush the database afterwards, so reload when it is gone."""
     if not Department.objects.exists():
         load_reference_data()
-    ensure_role_groups()
+    if not Group.objects.filter(name=Role.AUDITOR.value).exists():
+        ensure_role_groups()
     return {
         "departments": {d.short_name: d for d in Department.objects.all()},
         "jurisdictions": {j.name: j for j in Jurisdiction.objects.all()},
