@@ -5,3 +5,8 @@ class HazardsConfig(AppConfig):
     name = "workflows.hazards"
     label = "hazards"
     verbose_name = "隐患闭环"
+
+    def ready(self) -> None:
+        from .audit import register_audit_sources
+
+        register_audit_sources()
