@@ -1,0 +1,480 @@
+"""Inspection services: groups from the notice, a whole visit in one transaction, feedback.
+
+``inspection_submit`` validates everything against the checklist version first and writes
+nothing on any error; then, in one transaction, it writes the inspection, its answers and
+photos, and registers a hazard (``workflows.hazards.services.hazard_register``) for every
+不合格 answer and every extra hazard the inspectors add.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from cms.checklists.models import ChecklistItem, ChecklistVersion
+from cms.directory.models import Department, Sector, SpecialAssignment, Target
+from cms.errors import InvalidInput, NotAllowed
+from cms.records import save_record
+from cms.scope import can_write, scope_for, scoped
+from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
+from workflows.hazards.services import hazard_register
+
+from .models import Inspection, InspectionAnswer, InspectionFeedback, InspectionGroup, InspectionMethod, InspectionPhoto
+from .photos import CheckedPhoto, PhotoUpload, check_photo
+
+VERDICT_WORDS = {
+    "pass": InspectionAnswer.Verdict.PASS, "合格": InspectionAnswer.Verdict.PASS,
+    "fail": InspectionAnswer.Verdict.FAIL, "不合格": InspectionAnswer.Verdict.FAIL,
+    "na": InspectionAnswer.Verdict.NOT_APPLICABLE, "不适用": InspectionAnswer.Verdict.NOT_APPLICABLE,
+}
+
+
+def min_seconds_per_item() -> float:
+    """Below this many seconds per answered item a submission counts as 蜻蜓点水 (五（二）)."""
+    return float(getattr(settings, "INSPECTION_MIN_SECONDS_PER_ITEM", 5))
+
+
+# ---------------------------------------------------------------- groups
+
+
+def special_group_name(department: Department) -> str:
+    return f"{department.name}专项督导检查组"
+
+
+def sync_special_groups(*, actor=None, reason: str = "按专项督导属地分工同步专项督导检查组") -> dict[str, int]:
+    """One 专项 group per lead department of the active SpecialAssignment rows, its
+    jurisdictions exactly those assignments. Idempotent; never hard-codes a number of groups."""
+    counts = {"新建": 0, "更新": 0, "未变": 0}
+    wanted: dict[int, set[int]] = {}
+    for department_id, jurisdiction_id in SpecialAssignment.objects.filter(is_active=True).values_list("department_id", "jurisdiction_id"):
+        wanted.setdefault(department_id, set()).add(jurisdiction_id)
+    with transaction.atomic():
+        for department in Department.objects.filter(pk__in=wanted).order_by("sort_order", "id"):
+            group = InspectionGroup.objects.filter(kind=InspectionGroup.Kind.SPECIAL, lead_department=department).first()
+            if group is None:
+                group = save_record(instance=InspectionGroup(name=special_group_name(department), kind=InspectionGroup.Kind.SPECIAL,
+                                                             lead_department=department), actor=actor, reason=reason,
+                                    m2m={"jurisdictions": sorted(wanted[department.pk])})
+                counts["新建"] += 1
+            elif set(group.jurisdictions.values_list("id", flat=True)) != wanted[department.pk] or not group.is_active:
+                group.is_active = True
+                save_record(instance=group, actor=actor, reason=reason, m2m={"jurisdictions": sorted(wanted[department.pk])})
+                counts["更新"] += 1
+            else:
+                counts["未变"] += 1
+    return counts
+
+
+def ensure_standing_groups(*, actor=None, reason: str = "建立综合、行业督导检查组") -> dict[str, int]:
+    """The 综合 group led by 区安办 and one 行业 group per department that leads sectors. Idempotent."""
+    counts = {"综合": 0, "行业": 0}
+    with transaction.atomic():
+        office = Department.objects.filter(kind=Department.Kind.OFFICE).order_by("sort_order", "id").first()
+        if office and not InspectionGroup.objects.filter(kind=InspectionGroup.Kind.COMPREHENSIVE, lead_department=office).exists():
+            save_record(instance=InspectionGroup(name="区安办综合督导检查组", kind=InspectionGroup.Kind.COMPREHENSIVE, lead_department=office,
+                                                 note="两个每月：每月会商研判1-2个行业领域，每月对1-2个重点行业领域开展1次督导检查"),
+                        actor=actor, reason=reason)
+            counts["综合"] += 1
+        for department in Department.objects.filter(kind=Department.Kind.DEPARTMENT, led_sectors__isnull=False).distinct().order_by("sort_order", "id"):
+            if InspectionGroup.objects.filter(kind=InspectionGroup.Kind.INDUSTRY, lead_department=department).exists():
+                continue
+            save_record(instance=InspectionGroup(name=f"{department.name}行业督导检查组", kind=InspectionGroup.Kind.INDUSTRY, lead_department=department),
+                        actor=actor, reason=reason, m2m={"sectors": list(department.led_sectors.all())})
+            counts["行业"] += 1
+    return counts
+
+
+# ---------------------------------------------------------------- inspections
+
+
+@dataclass
+class SubmitResult:
+    inspection: Inspection
+    hazards: list[Hazard]
+
+
+def _target_in_group_remit(group: InspectionGroup, target: Target) -> bool:
+    if group.kind == InspectionGroup.Kind.SPECIAL:
+        return group.jurisdictions.filter(pk=target.jurisdiction_id).exists()
+    if group.kind == InspectionGroup.Kind.INDUSTRY:
+        return target.sectors.filter(pk__in=group.remit_sector_ids()).exists()
+    return True
+
+
+def _as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _photos(uploads, key: str, errors: dict) -> list[CheckedPhoto]:
+    checked = []
+    for upload in uploads or []:
+        if not isinstance(upload, PhotoUpload):
+            errors.setdefault(key, []).append("照片格式有误")
+            continue
+        photo, error = check_photo(upload)
+        if error:
+            errors.setdefault(key, []).append(error)
+        else:
+            checked.append(photo)
+    return checked
+
+
+def _answer_value(item: ChecklistItem, value, photos: list, key: str, errors: dict) -> dict | None:
+    """Parse one answer's value by the item's type; ``{}`` when left empty, None on error."""
+    empty = value is None or (isinstance(value, str) and not value.strip())
+    T = ChecklistItem.AnswerType
+    if item.answer_type == T.PHOTO:
+        if not photos and item.required:
+            errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”需要上传照片")
+            return None
+        return {"text": "" if empty else str(value).strip()[:5000]}
+    if empty:
+        if item.required:
+            errors.setdefault(key, []).append(f"必填检查项“{item.text[:30]}”未填写")
+            return None
+        return {}
+    if item.answer_type == T.PASS_FAIL:
+        verdict = VERDICT_WORDS.get(str(value).strip()) if isinstance(value, str) else None
+        if verdict is None:
+            errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”只能填写合格、不合格或不适用")
+            return None
+        return {"verdict": verdict}
+    if item.answer_type == T.NUMBER:
+        if isinstance(value, bool):
+            errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”应填写数字")
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”应填写数字")
+            return None
+        if not number.is_finite() or abs(number) >= Decimal("1e14"):
+            errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”的数值超出范围")
+            return None
+        return {"number": number.quantize(Decimal("0.0001"))}
+    if item.answer_type == T.CHOICE:
+        if not isinstance(value, str) or value.strip() not in item.choices:
+            errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”只能选择：{'、'.join(item.choices)}")
+            return None
+        return {"text": value.strip()}
+    if not isinstance(value, (str, int, float)):
+        errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”应填写文字")
+        return None
+    text = str(value).replace("\x00", "").strip()
+    if len(text) > 5000:
+        errors.setdefault(key, []).append(f"检查项“{item.text[:30]}”的文字不能超过5000字")
+        return None
+    return {"text": text}
+
+
+def _hazard_sector(target: Target, version: ChecklistVersion | None, sector_id=None) -> Sector:
+    target_sectors = list(target.sectors.all())
+    if sector_id:
+        for sector in target_sectors:
+            if sector.pk == sector_id:
+                return sector
+    if version is not None:
+        template_sector_ids = set(version.template.sectors.values_list("id", flat=True))
+        for sector in target_sectors:
+            if sector.pk in template_sector_ids:
+                return sector
+    return target_sectors[0]
+
+
+def inspection_submit(
+    *,
+    actor,
+    reason: str,
+    group: InspectionGroup | int,
+    target: Target | int,
+    inspected_on: datetime.date | str,
+    method: str,
+    inspectors: list,
+    checklist_version: ChecklistVersion | int | None,
+    answers: list[dict],
+    extra_hazards: list[dict] | None = None,
+    photos: list[PhotoUpload] | None = None,
+    started_at: datetime.datetime | None,
+    plan=None,
+    summary: str = "",
+) -> SubmitResult:
+    """Record one visit with its answers; each 不合格 answer and each extra hazard is registered
+    as a hazard in state 登记. All or nothing: a 400 with a message per field on any error.
+
+    ``answers``: ``[{"item": id, "value": …, "remark": "", "photos": [PhotoUpload]}]``;
+    ``extra_hazards``: ``[{"description", "level", "sector", "legal_basis", "photos"}]``.
+    """
+    if actor is None or not can_write(actor, Inspection):
+        raise NotAllowed("您无权录入督导检查")
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+
+    def err(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    # --- the visit
+    group_id = group.pk if isinstance(group, InspectionGroup) else group
+    group = scoped(InspectionGroup.objects.filter(is_active=True), actor).filter(pk=group_id).first() if group_id else None
+    if group is None:
+        err("group", "检查组不存在、已停用或不在您的数据范围内")
+    target_id = target.pk if isinstance(target, Target) else target
+    try:
+        target = Target.objects.filter(pk=int(target_id), is_active=True).prefetch_related("sectors").first() if target_id else None
+    except (TypeError, ValueError):
+        target = None
+    if target is None:
+        err("target", "检查对象不存在或已不在管")
+    elif group is not None and not _target_in_group_remit(group, target):
+        err("target", "检查对象不在该检查组的督导范围内（属地或行业领域不符）")
+    day = _as_date(inspected_on)
+    if day is None:
+        err("inspected_on", "请填写有效的检查日期（YYYY-MM-DD）")
+    elif day > timezone.localdate(now):
+        err("inspected_on", "检查日期不能晚于今天")
+    elif day < timezone.localdate(now) - datetime.timedelta(days=366):
+        err("inspected_on", "检查日期不能早于一年前")
+    if method not in InspectionMethod.values:
+        err("method", f"检查方式只能是：{'、'.join(InspectionMethod.labels)}")
+    User = get_user_model()
+    inspector_ids = []
+    for value in inspectors or []:
+        try:
+            inspector_ids.append(value.pk if isinstance(value, User) else int(value))
+        except (TypeError, ValueError):
+            err("inspectors", "检查人员有误")
+    inspector_ids = list(dict.fromkeys(inspector_ids)) or [actor.pk]
+    inspector_users = list(User.objects.filter(pk__in=inspector_ids, is_active=True))
+    if len(inspector_users) != len(inspector_ids):
+        err("inspectors", "部分检查人员不存在或已停用")
+    if started_at is None:
+        err("started_at", "请提供开始填写时间")
+    elif not isinstance(started_at, datetime.datetime):
+        err("started_at", "开始填写时间格式有误")
+    else:
+        if timezone.is_naive(started_at):
+            started_at = timezone.make_aware(started_at)
+        if started_at > now + datetime.timedelta(minutes=1):
+            err("started_at", "开始填写时间不能晚于提交时间")
+    if plan is not None and group is not None and plan.group_id != group.pk:
+        err("plan", "所选计划不属于该检查组")
+
+    # --- the checklist
+    version = None
+    items: dict[int, ChecklistItem] = {}
+    if checklist_version is not None:
+        version_id = checklist_version.pk if isinstance(checklist_version, ChecklistVersion) else checklist_version
+        try:
+            version = ChecklistVersion.objects.select_related("template").filter(pk=int(version_id)).first()
+        except (TypeError, ValueError):
+            version = None
+        if version is None:
+            err("checklist_version", "检查表版本不存在")
+        elif not version.is_published:
+            err("checklist_version", "该检查表版本尚未发布，不能用于检查")
+        elif version.template.is_retired:
+            err("checklist_version", "该检查表已停用")
+        else:
+            items = {i.pk: i for i in version.items.all()}
+    elif answers:
+        err("checklist_version", "填写检查项时必须指定检查表版本")
+
+    parsed: list[tuple[ChecklistItem, dict, str, list[CheckedPhoto]]] = []
+    seen: set[int] = set()
+    if not isinstance(answers, list):
+        err("answers", "答案格式有误")
+        answers = []
+    for index, answer in enumerate(answers):
+        if not isinstance(answer, dict):
+            err(f"answers[{index}]", "答案格式有误")
+            continue
+        try:
+            item_id = int(answer.get("item"))
+        except (TypeError, ValueError):
+            err(f"answers[{index}].item", "检查项编号有误")
+            continue
+        if version is None:
+            continue
+        item = items.get(item_id)
+        if item is None:
+            err(f"answers[{index}].item", f"检查项 {item_id} 不属于所用检查表版本（{version}）")
+            continue
+        key = f"answers.{item_id}"
+        if item_id in seen:
+            err(key, f"检查项“{item.text[:30]}”重复作答")
+            continue
+        seen.add(item_id)
+        item_photos = _photos(answer.get("photos"), key, errors)
+        value = _answer_value(item, answer.get("value"), item_photos if answer.get("photos") else [], key, errors)
+        remark = str(answer.get("remark") or "").replace("\x00", "").strip()
+        if len(remark) > 5000:
+            err(key, "情况说明不能超过5000字")
+        if value is not None:
+            parsed.append((item, value, remark, item_photos))
+    for item in items.values():
+        if item.required and item.pk not in seen:
+            err(f"answers.{item.pk}", f"必填检查项“{item.text[:30]}”未填写")
+
+    extras: list[tuple[str, str, Sector | None, str, list[CheckedPhoto]]] = []
+    for index, extra in enumerate(extra_hazards or []):
+        key = f"extra_hazards[{index}]"
+        if not isinstance(extra, dict):
+            err(key, "补充隐患格式有误")
+            continue
+        description = str(extra.get("description") or "").replace("\x00", "").strip()
+        if not description:
+            err(f"{key}.description", "请填写隐患问题")
+        elif len(description) > 5000:
+            err(f"{key}.description", "隐患问题不能超过5000字")
+        level = extra.get("level") or HazardLevel.GENERAL
+        level = {"一般隐患": HazardLevel.GENERAL, "重大隐患": HazardLevel.MAJOR}.get(level, level)
+        if level not in HazardLevel.values:
+            err(f"{key}.level", "隐患等级只能是一般隐患或重大隐患")
+        sector = None
+        if extra.get("sector") not in (None, ""):
+            sector_id = extra["sector"].pk if isinstance(extra["sector"], Sector) else extra["sector"]
+            if target is not None:
+                sector = next((s for s in target.sectors.all() if str(s.pk) == str(sector_id)), None)
+                if sector is None:
+                    err(f"{key}.sector", "行业领域不属于该检查对象")
+        extra_photos = _photos(extra.get("photos"), f"{key}.photos", errors)
+        extras.append((description, level, sector, str(extra.get("legal_basis") or "")[:2000], extra_photos))
+    general_photos = _photos(photos, "photos", errors)
+    summary = (summary or "").replace("\x00", "").strip()
+    if len(summary) > 5000:
+        err("summary", "检查情况不能超过5000字")
+    if not answers and not extras and not summary:
+        err("answers", "请至少填写检查项、补充隐患或检查情况之一")
+
+    if errors:
+        raise InvalidInput("督导检查未保存：请按提示修改后重新提交", fields=errors)
+
+    # --- flags for the office (五（二）: 摆拍式、蜻蜓点水式)
+    answered = sum(1 for _, value, _, _ in parsed if value)
+    photo_count = len(general_photos) + sum(len(p) for *_, p in parsed) + sum(len(e[4]) for e in extras)
+    elapsed = max(0, int((now - started_at).total_seconds()))
+    too_fast = answered > 0 and elapsed < min_seconds_per_item() * answered
+
+    with transaction.atomic():
+        inspection = Inspection(
+            group=group, plan=plan, target=target, inspected_on=day, method=method, checklist_version=version,
+            summary=summary, started_at=started_at, submitted_at=now, fill_seconds=elapsed,
+            flag_no_evidence=photo_count == 0, flag_too_fast=too_fast, created_by=actor,
+        )
+        inspection._change_reason = reason or "录入督导检查"
+        inspection._history_user = actor
+        inspection.save()
+        inspection.inspectors.set(inspector_users)
+        answer_rows = InspectionAnswer.objects.bulk_create([
+            InspectionAnswer(inspection=inspection, item=item, remark=remark, **value) for item, value, remark, _ in parsed
+        ])
+        hazards: list[Hazard] = []
+        for _, photo in [(None, p) for p in general_photos]:
+            _store_photo(inspection, None, photo, actor, now)
+        for (item, value, remark, item_photos), row in zip(parsed, answer_rows, strict=True):
+            stored = [_store_photo(inspection, row, p, actor, now) for p in item_photos]
+            if value.get("verdict") == InspectionAnswer.Verdict.FAIL:
+                description = f"{item.text}" + (f"：{remark}" if remark else "")
+                hazard = hazard_register(
+                    actor=actor, reason=f"督导检查发现（{target.name}，{day}）", description=description, target=target,
+                    sector=_hazard_sector(target, version), level=item.hazard_level, source=Hazard.Source.INSPECTION,
+                    inspection=inspection, checklist_item=item, legal_basis=item.legal_basis, found_at=now,
+                )
+                _carry_photos(hazard, stored, actor)
+                hazards.append(hazard)
+        for description, level, sector, legal_basis, extra_photos in extras:
+            stored = [_store_photo(inspection, None, p, actor, now) for p in extra_photos]
+            hazard = hazard_register(
+                actor=actor, reason=f"督导检查补充隐患（{target.name}，{day}）", description=description, target=target,
+                sector=sector or _hazard_sector(target, version), level=level, source=Hazard.Source.MANUAL,
+                inspection=inspection, legal_basis=legal_basis, found_at=now,
+            )
+            _carry_photos(hazard, stored, actor)
+            hazards.append(hazard)
+    return SubmitResult(inspection=inspection, hazards=hazards)
+
+
+def _store_photo(inspection: Inspection, answer, photo: CheckedPhoto, actor, now) -> InspectionPhoto:
+    row = InspectionPhoto(inspection=inspection, answer=answer, original_name=photo.name, taken_at=photo.taken_at,
+                          latitude=photo.latitude, longitude=photo.longitude, uploaded_at=now, uploaded_by=actor)
+    row.image.save(f"{uuid.uuid4().hex}.{photo.extension}", ContentFile(photo.content), save=False)
+    row.save()
+    return row
+
+
+def _carry_photos(hazard: Hazard, photos: list[InspectionPhoto], actor) -> None:
+    """The hazard shows the same files (no copy): capture time and place carried over."""
+    for photo in photos:
+        row = HazardPhoto(hazard=hazard, stage=HazardPhoto.Stage.FOUND, image=photo.image.name, taken_at=photo.taken_at,
+                          latitude=photo.latitude, longitude=photo.longitude, uploaded_by=actor)
+        row._history_user = actor
+        row._change_reason = "督导检查照片"
+        row.save()
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def feedback_draft(inspection: Inspection) -> str:
+    """Problems found, one per line, to start the 反馈意见 from."""
+    lines = []
+    for index, hazard in enumerate(inspection.hazards.order_by("id"), start=1):
+        lines.append(f"{index}. {hazard.description}（{hazard.get_level_display()}）")
+    return "\n".join(lines)
+
+
+def feedback_record(
+    *,
+    actor,
+    reason: str,
+    inspection: Inspection,
+    problems: str,
+    suggestions: str = "",
+    rectification_deadline: datetime.date | None = None,
+    deadline_note: str = "",
+    delivered_on: datetime.date | None = None,
+    recipient: str = "",
+) -> InspectionFeedback:
+    """反馈意见: record (or correct) what the inspected unit was told."""
+    if actor is None or not can_write(actor, InspectionFeedback):
+        raise NotAllowed("您无权填写反馈意见")
+    if not scope_for(actor).everything and not scoped(Inspection.objects.filter(pk=inspection.pk), actor).exists():
+        raise NotAllowed("该督导检查不在您的数据范围内")
+    problems = (problems or "").replace("\x00", "").strip()
+    errors = {}
+    if not problems:
+        errors["problems"] = "请填写存在问题（未发现问题时写明“未发现问题”）"
+    delivered_on = delivered_on or timezone.localdate()
+    if delivered_on < inspection.inspected_on:
+        errors["delivered_on"] = "反馈日期不能早于检查日期"
+    if rectification_deadline and rectification_deadline < inspection.inspected_on:
+        errors["rectification_deadline"] = "整改期限不能早于检查日期"
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        feedback = InspectionFeedback.objects.filter(inspection=inspection).first() or InspectionFeedback(inspection=inspection, created_by=actor)
+        feedback.problems = problems
+        feedback.suggestions = (suggestions or "").strip()
+        feedback.rectification_deadline = rectification_deadline
+        feedback.deadline_note = (deadline_note or "").strip()[:500]
+        feedback.delivered_on = delivered_on
+        feedback.recipient = (recipient or "").strip()[:100]
+        feedback._change_reason = reason or "填写反馈意见"
+        feedback._history_user = actor
+        feedback.save()
+    return feedback
