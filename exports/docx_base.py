@@ -24,6 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
+from docx.text.paragraph import Paragraph
 
 FONT_TITLE = "方正小标宋简体"
 FONT_HEI = "黑体"
@@ -163,7 +164,6 @@ def _page_number_footer(section) -> None:
     footer = section.footer
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
-    paragraph.text = ""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     exact_spacing(paragraph.paragraph_format)
     paragraph.paragraph_format.first_line_indent = Pt(0)
@@ -280,6 +280,7 @@ def add_prose(container, text: str, *, empty: str = "") -> None:
 
 def new_page_section(doc, *, landscape: bool):
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    exact_spacing(doc.paragraphs[-1].paragraph_format)  # the paragraph that carries the section break
     setup_section(section, landscape=landscape)
     return section
 
@@ -381,9 +382,8 @@ def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence
             extra._p.getparent().remove(extra._p)
     for row in (head1, head2):
         _mark_header_row(row)
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                exact_spacing(paragraph.paragraph_format)
+        for p in row._tr.iter(qn("w:p")):  # also the empty paragraph of a vertically merged cell
+            exact_spacing(Paragraph(p, table).paragraph_format)
     tbl = table._tbl
     tbl.remove(template_tr)
     count = 0

@@ -1,0 +1,175 @@
+"""The Word exports in the format of 附件2, checked on the file python-docx reads back."""
+
+from __future__ import annotations
+
+import datetime
+
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from exports.data import Baseline, BasicFacts, CategoryCount, FourListRow, MonthlyReportData, OfficialDocumentData
+from exports.monthly_report import basic_sentence, build_four_lists_docx, build_monthly_report
+from exports.official import build_official_document
+
+from .docx_checks import (
+    assert_official_layout,
+    assert_page_number_footer,
+    east_asia,
+    header_rows,
+    is_repeated_header,
+    open_docx,
+    paragraphs_with_style,
+    style_east_asia,
+)
+
+
+def facts(**overrides) -> BasicFacts:
+    values = dict(department_name="区应急管理局", sector_names=("危化品", "工贸"), start=datetime.date(2026, 3, 2),
+                  end=datetime.date(2026, 3, 28), group_count=2, jurisdiction_names=("拱辰街道", "北高镇"), village_count=3,
+                  target_count=5, hazard_total=7, major_count=2, general_count=5, prominent_count=1, inspection_count=6)
+    values.update(overrides)
+    return BasicFacts(**values)
+
+
+def row(n: int, **overrides) -> FourListRow:
+    values = dict(target=f"企业{n}", inspecting_unit="区应急管理局", problem=f"问题{n}", level="一般隐患", measures="清理通道",
+                  deadline=datetime.date(2026, 3, 31), state="整改中", responsible_unit="拱辰街道", responsible_person="张三")
+    values.update(overrides)
+    return FourListRow(**values)
+
+
+def report(rows=(), **overrides) -> MonthlyReportData:
+    values = dict(
+        year=2026, month=3, unit_name="区应急管理局", report_date=datetime.date(2026, 4, 3),
+        baseline=Baseline(("危化品", "工贸"), 12, (CategoryCount("规下企业", 5, (("小微企业", 3), ("小作坊", 2))),), 7),
+        facts=facts(), highlights="（一）建立清单\n对辖区企业逐家建档。\n1. 专家参与\n邀请专家。",
+        problems="部分企业培训不到位。", next_steps="加强执法检查。", rows=list(rows))
+    values.update(overrides)
+    return MonthlyReportData(**values)
+
+
+def test_basic_sentence_is_the_sentence_of_attachment_2_with_every_figure_filled():
+    assert basic_sentence(facts(), 3) == (
+        "区应急管理局牵头负责督导检查危化品、工贸行业领域安全生产工作，于3月2日至28日，组成2个督导检查组，"
+        "共排查检查了拱辰街道、北高镇等镇街、3个村居、5家企业（场所、工程、项目等），督导检查发现隐患问题7项，"
+        "其中重大隐患问题2项、一般隐患问题5项、突出隐患1项。"
+    )
+    assert "安全生产干工作" not in basic_sentence(facts(), 3)
+    one_day = basic_sentence(facts(start=datetime.date(2026, 3, 5), end=datetime.date(2026, 3, 5), jurisdiction_names=("北高镇",)), 3)
+    assert "于3月5日，" in one_day and "共排查检查了北高镇、3个村居" in one_day
+    assert "于3月，组成0个督导检查组，共排查检查了0个镇街" in basic_sentence(
+        facts(start=None, end=None, group_count=0, jurisdiction_names=()), 3)
+
+
+def test_monthly_report_layout_fonts_sizes_and_spacing():
+    doc = open_docx(build_monthly_report(report([row(1), row(2)])))
+    assert_official_layout(doc)
+    assert_page_number_footer(doc)
+
+    title = doc.paragraphs[0]
+    assert title.text == "2026年3月督导检查情况"
+    assert title.alignment == 1
+    assert east_asia(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
+    assert style_east_asia(doc.styles["公文标题"]) == "方正小标宋简体"
+    unit, date_line = doc.paragraphs[1], doc.paragraphs[2]
+    assert unit.text == "区应急管理局" and date_line.text == "（2026年4月3日）"
+    for line in (unit, date_line):
+        assert east_asia(line.runs[0]) == "楷体" and line.runs[0].font.bold and line.runs[0].font.size == Pt(16)
+
+    headings = paragraphs_with_style(doc, "一级标题")
+    assert [p.text for p in headings] == ["一、监管对象底数", "二、基本情况", "三、特色亮点", "四、主要问题及风险研判", "五、下一步工作打算"]
+    for p in headings:
+        assert east_asia(p.runs[0]) == "黑体" and p.runs[0].font.size == Pt(16) and not p.runs[0].font.bold
+    assert style_east_asia(doc.styles["一级标题"]) == "黑体"
+    (h2,) = paragraphs_with_style(doc, "二级标题")
+    assert h2.text == "（一）建立清单" and east_asia(h2.runs[0]) == "楷体" and h2.runs[0].font.bold
+    (h3,) = paragraphs_with_style(doc, "三级标题")
+    assert h3.text == "1. 专家参与" and east_asia(h3.runs[0]) == "仿宋" and h3.runs[0].font.bold
+
+    body = next(p for p in doc.paragraphs if p.text.startswith("区应急管理局牵头负责"))
+    assert body.text == basic_sentence(facts(), 3)
+    assert east_asia(body.runs[0]) == "仿宋" and body.runs[0].font.size == Pt(16)
+    assert body.paragraph_format.first_line_indent == Pt(32)  # 2 characters of 三号
+    assert body.paragraph_format.element.pPr.ind.get(qn("w:firstLineChars")) == "200"
+
+    texts = [p.text for p in doc.paragraphs]
+    assert "本单位主管的危化品、工贸行业领域在管监管对象共12家。" in texts
+    assert "按监管对象类别分：规下企业5家（其中小微企业3家、小作坊2家），未标注类别7家。" in texts
+    assert "附件：2026年3月区应急管理局督导检查隐患问题“四个清单”" in texts
+    assert texts[-2:] == ["附件：", "2026年3月区应急管理局督导检查隐患问题“四个清单”"]
+
+
+def test_four_lists_annex_is_a_landscape_table_with_a_two_row_header_on_every_page():
+    rows = [row(1, problem="第一行\n第二行", level="重大隐患（突出）"), row(2, responsible_person="")]
+    doc = open_docx(build_monthly_report(report(rows)))
+    assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT
+    annex = doc.sections[-1]
+    assert annex.orientation == WD_ORIENT.LANDSCAPE and annex.page_width > annex.page_height
+    (table,) = doc.tables
+    assert header_rows(table) == [
+        ["序号", "排查清单", "隐患清单", "整改清单", "责任清单"],
+        ["", "排查对象", "排查单位", "隐患问题", "隐患等级", "整改措施", "整改时限/状态", "责任单位", "责任人"],
+    ]
+    first, second = table._tbl.tr_lst[:2]
+    assert is_repeated_header(first) and is_repeated_header(second)
+    assert not is_repeated_header(table._tbl.tr_lst[2])
+    spans = [tc.tcPr.find(qn("w:gridSpan")) for tc in first.tc_lst]
+    assert [s.get(qn("w:val")) if s is not None else "1" for s in spans] == ["1", "2", "2", "2", "2"]
+    assert first.tc_lst[0].tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
+    cells = [[c.text for c in r.cells] for r in table.rows[2:]]
+    assert cells == [
+        ["1", "企业1", "区应急管理局", "第一行\n第二行", "重大隐患（突出）", "清理通道", "2026-03-31／整改中", "拱辰街道", "张三"],
+        ["2", "企业2", "区应急管理局", "问题2", "一般隐患", "清理通道", "2026-03-31／整改中", "拱辰街道", "—"],
+    ]
+    data_run = table.rows[2].cells[3].paragraphs[0].runs[0]
+    assert east_asia(data_run) == "仿宋"
+    head_run = table.rows[1].cells[1].paragraphs[0].runs[0]
+    assert east_asia(head_run) == "黑体"
+
+
+def test_many_rows_are_all_written_from_the_template_row():
+    doc = open_docx(build_monthly_report(report([row(n) for n in range(1, 1201)])))
+    table = doc.tables[0]
+    assert len(table._tbl.tr_lst) == 1202
+    last = table._tbl.tr_lst[-1]
+    assert "".join(t.text for t in last.tc_lst[0].iter(qn("w:t"))) == "1200"
+    assert "".join(t.text for t in last.tc_lst[1].iter(qn("w:t"))) == "企业1200"
+
+
+def test_empty_prose_leaves_a_visible_placeholder_and_no_rows_leaves_only_the_header():
+    doc = open_docx(build_monthly_report(report(highlights="", problems="", next_steps="")))
+    assert any(p.text.startswith("（待填写：总结督导检查") for p in doc.paragraphs)
+    assert len(doc.tables[0]._tbl.tr_lst) == 2
+    assert_official_layout(doc)
+
+
+def test_official_document_has_number_title_addressee_body_issuer_and_date():
+    data = OfficialDocumentData(
+        kind="督办单", doc_number="荔安办督〔2026〕12号", title="安全生产隐患督办单", addressee="拱辰街道",
+        body="下列隐患问题现予挂牌督办。\n（一）整改要求\n按方案整改。", issuer="荔城区安委会办公室",
+        issued_on=datetime.date(2026, 3, 9), rows=(row(1, code="YH2026-000001"),), reply_due=datetime.date(2026, 3, 31),
+        reply="已落实。", copy_to="区委督查室", attachments=("整改方案",))
+    doc = open_docx(build_official_document(data))
+    assert_official_layout(doc)
+    assert_page_number_footer(doc)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "安全生产隐患督办单" and east_asia(doc.paragraphs[0].runs[0]) == "方正小标宋简体"
+    assert texts[1] == "荔安办督〔2026〕12号"
+    assert "拱辰街道：" in texts
+    assert "（一）整改要求" in texts
+    assert "请于2026年3月31日前将整改落实情况书面反馈荔城区安委会办公室。" in texts
+    assert "附件：整改方案" in texts
+    assert texts.index("荔城区安委会办公室") + 1 == texts.index("2026年3月9日")
+    assert texts[-1] == "抄送：区委督查室。"
+    (table,) = doc.tables
+    assert [c.text for c in table.rows[2].cells] == ["1", "YH2026-000001", "企业1", "问题1", "2026-03-31／整改中"]
+    assert is_repeated_header(table._tbl.tr_lst[0])
+
+
+def test_four_lists_document_alone_is_landscape_with_its_title():
+    doc = open_docx(build_four_lists_docx("2026年3月区应急管理局督导检查隐患问题“四个清单”", [row(1)]))
+    assert_official_layout(doc)
+    assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert doc.paragraphs[0].text == "2026年3月区应急管理局督导检查隐患问题“四个清单”"
+    assert len(doc.tables[0].rows) == 3
