@@ -1,0 +1,167 @@
+"""The public 受理举报 form and its protections: a rate limit per client address (cache), an
+arithmetic question kept in the session, a honeypot field, and photos checked by Pillow
+(real images of an allowed format and size, whatever their file name says)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.template.response import TemplateResponse
+from PIL import Image, UnidentifiedImageError
+
+MAX_PHOTOS = 3
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+CHALLENGE_KEY = "tipoff_challenge"
+
+
+def rate_limit() -> tuple[int, int]:
+    """(submissions, seconds) allowed per address; settings.TIPOFF_RATE_LIMIT overrides 5 per hour."""
+    return tuple(getattr(settings, "TIPOFF_RATE_LIMIT", (5, 3600)))
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR, not X-Forwarded-For: a header the client sets would let it dodge the limit.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _rate_key(address: str) -> str:
+    return f"tipoff-rate:{address}"
+
+
+def is_rate_limited(address: str) -> bool:
+    limit, _ = rate_limit()
+    return cache.get(_rate_key(address), 0) >= limit
+
+
+def count_attempt(address: str) -> None:
+    _, window = rate_limit()
+    key = _rate_key(address)
+    if cache.add(key, 1, timeout=window):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+
+
+@dataclass
+class CheckedImage:
+    file: object
+    extension: str
+    size: int
+
+
+def check_image(upload) -> CheckedImage:
+    max_bytes = settings.UPLOAD_MAX_IMAGE_BYTES
+    if upload.size > max_bytes:
+        raise forms.ValidationError(f"照片“{upload.name}”超过 {max_bytes // (1024 * 1024)} MB")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            fmt = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise forms.ValidationError(f"文件“{upload.name}”不是有效的图片")
+    if fmt not in ALLOWED_FORMATS:
+        raise forms.ValidationError(f"照片“{upload.name}”格式不支持，请上传 JPG、PNG、WEBP 或 GIF 图片")
+    upload.seek(0)
+    return CheckedImage(file=upload, extension=ALLOWED_FORMATS[fmt], size=upload.size)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(f"最多上传 {MAX_PHOTOS} 张照片")
+        checked, errors = [], []
+        for upload in files:
+            try:
+                checked.append(check_image(super().clean(upload, initial)))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+
+class TipOffForm(forms.Form):
+    place = forms.CharField(label="隐患地点", max_length=200, help_text="尽量具体：镇街、村居、门牌号或明显标志物")
+    description = forms.CharField(label="隐患描述", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    photos = PhotosField(label="现场照片", required=False, help_text=f"可选，最多 {MAX_PHOTOS} 张图片")
+    contact = forms.CharField(label="联系方式（可选）", max_length=100, required=False,
+                              help_text="便于核实情况；不会公开")
+    answer = forms.IntegerField(label="验证问题", help_text="请计算上面的算式，填写结果")
+    website = forms.CharField(label="网址", required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def __init__(self, *args, expected_answer: int | None = None, **kwargs):
+        kwargs.pop("page", None)
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.expected_answer = expected_answer
+
+    def clean_place(self):
+        return self.cleaned_data["place"].replace("\x00", "").strip()
+
+    def clean_description(self):
+        value = self.cleaned_data["description"].replace("\x00", "").strip()
+        if len(value) < 5:
+            raise forms.ValidationError("请描述隐患情况（至少 5 个字）")
+        return value
+
+    def clean_answer(self):
+        value = self.cleaned_data["answer"]
+        if self.expected_answer is None or value != self.expected_answer:
+            raise forms.ValidationError("验证问题回答错误，请重新计算")
+        return value
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.data.get("website") or "").strip())
+
+
+def new_challenge(request) -> str:
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    request.session[CHALLENGE_KEY] = a + b
+    return f"{a} + {b} = ?"
+
+
+def serve_tipoff_form(page, request, *args, **kwargs):
+    address = client_address(request)
+    status = 200
+    if request.method == "POST":
+        if is_rate_limited(address):
+            context = page.get_context(request)
+            context["rate_limited"] = True
+            return TemplateResponse(request, page.get_template(request), context, status=429)
+        count_attempt(address)
+        expected = request.session.pop(CHALLENGE_KEY, None)
+        form = TipOffForm(request.POST, request.FILES, expected_answer=expected)
+        if form.is_bot:
+            # Answer as if it worked, keep nothing: the bot learns nothing.
+            return page.render_landing_page(request, None, *args, **kwargs)
+        if form.is_valid():
+            form.client_address = address
+            submission = page.process_form_submission(form)
+            return page.render_landing_page(request, submission, *args, **kwargs)
+        status = 400
+    else:
+        form = TipOffForm()
+    context = page.get_context(request)
+    context["form"] = form
+    context["challenge"] = new_challenge(request)
+    return TemplateResponse(request, page.get_template(request), context, status=status)

@@ -1,0 +1,251 @@
+"""Admin of 通报 and 受理举报: the tip-off triage queue (office only), "通报本月结果", and the guard
+that keeps an internal notice's attachments inside its audience."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.generic import FormView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+
+from cms.directory.models import Sector, Target
+from cms.errors import ServiceError
+from cms.roles import is_office
+from workflows.hazards.models import HazardLevel
+
+from .models import NoticeAttachment, NoticePage, TipOff, TipOffPhoto, TipOffState
+from .services import notice_draft_month_results, tipoff_accept, tipoff_dismiss
+from .visibility import can_read_notice
+
+
+class OfficeOnlyPolicy(ModelPermissionPolicy):
+    """The triage queue is the office's: view and handle, never add or delete by hand."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", "change") and is_office(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+class TipOffIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("photos")
+
+
+def _check_office(request):
+    if not is_office(request.user):
+        raise PermissionDenied
+
+
+class TipOffAcceptForm(forms.Form):
+    target = forms.ModelChoiceField(Target.objects.filter(is_active=True).select_related("jurisdiction"), label="监管对象",
+                                    help_text="核实后确定的监管对象（举报人填写的地点仅供参考）")
+    sector = forms.ModelChoiceField(Sector.objects.filter(is_active=True), label="行业领域")
+    level = forms.ChoiceField(choices=HazardLevel.choices, label="隐患等级", initial=HazardLevel.GENERAL)
+    is_prominent = forms.BooleanField(label="突出隐患", required=False)
+    description = forms.CharField(label="隐患问题", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+                                  help_text="可按核实情况修改举报描述")
+    reason = forms.CharField(label="处理说明", max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        target, sector = data.get("target"), data.get("sector")
+        if target and sector and not target.sectors.filter(pk=sector.pk).exists():
+            self.add_error("sector", "该监管对象不属于所选行业领域")
+        return data
+
+
+class TipOffDismissForm(forms.Form):
+    reason = forms.CharField(label="不予受理理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class TipOffActionView(WagtailAdminTemplateMixin, FormView):
+    template_name = "notices/admin/action_form.html"
+    action = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        _check_office(request)
+        self.tipoff = get_object_or_404(TipOff, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{'受理' if self.action == 'accept' else '不予受理'}举报 {self.tipoff.code}"
+
+    def get_initial(self):
+        return {"description": self.tipoff.description}
+
+    def get_form_class(self):
+        return TipOffAcceptForm if self.action == "accept" else TipOffDismissForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        t = self.tipoff
+        ctx.update(object=t, submit_label="登记为隐患" if self.action == "accept" else "不予受理",
+                   facts=[("举报编号", t.code), ("状态", t.get_state_display()), ("提交时间", timezone.localtime(t.submitted_at).strftime("%Y-%m-%d %H:%M")),
+                          ("隐患地点", t.place), ("隐患描述", t.description), ("联系方式", t.contact)],
+                   photos=[{"url": reverse("notices_tipoff_photo", args=[p.pk])} for p in t.photos.all()])
+        if t.state != TipOffState.NEW:
+            ctx["form"] = None
+            ctx["intro"] = "该举报已处理。" + (f"不予受理理由：{t.dismiss_reason}" if t.dismiss_reason else "")
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if self.action == "accept":
+                hazard = tipoff_accept(actor=self.request.user, reason=data.get("reason") or "", tipoff=self.tipoff,
+                                       target=data["target"], sector=data["sector"], level=data["level"],
+                                       description=data["description"], is_prominent=data["is_prominent"])
+                messages.success(self.request, f"已受理举报 {self.tipoff.code}，登记为隐患 {hazard.code}")
+            else:
+                tipoff_dismiss(actor=self.request.user, reason=data["reason"], tipoff=self.tipoff)
+                messages.success(self.request, f"举报 {self.tipoff.code} 不予受理")
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            for field, errors in exc.fields.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        return redirect(reverse("wagtailsnippets_notices_tipoff:list"))
+
+
+def tipoff_photo(request, pk: int):
+    """Photos are shown to the office only, through this view (never a public media URL)."""
+    _check_office(request)
+    photo = get_object_or_404(TipOffPhoto, pk=pk)
+    response = FileResponse(photo.image.open("rb"), content_type=f"image/{'jpeg' if photo.extension == 'jpg' else photo.extension}")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class TipOffViewSet(SnippetViewSet):
+    model = TipOff
+    icon = "warning"
+    menu_label = "受理举报"
+    menu_order = 320
+    add_to_admin_menu = True
+    index_view_class = TipOffIndexView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    search_backend_name = None
+    search_fields = ["code", "place", "description"]
+    list_display = ["code", "place", Column("state", label="状态", accessor="get_state_display"),
+                    Column("submitted_at", label="提交时间"), Column("photos", label="照片", accessor=lambda t: t.photos.count())]
+    list_filter = ["state"]
+    list_export = ["code", "place", "description", "contact", "state", "submitted_at", "dismiss_reason", "handled_at"]
+    export_filename = "受理举报"
+    inspect_view_fields = ["code", "place", "description", "contact", "state", "submitted_at", "hazard", "dismiss_reason",
+                           "handled_at", "handled_by"]
+
+    def get_edit_handler(self):
+        from wagtail.admin.panels import FieldPanel, ObjectList
+
+        return ObjectList([FieldPanel("place", read_only=True), FieldPanel("description", read_only=True)]).bind_to_model(self.model)
+
+
+@hooks.register("register_admin_urls")
+def tipoff_urls():
+    return [
+        path("tipoffs/<int:pk>/accept/", TipOffActionView.as_view(action="accept"), name="notices_tipoff_accept"),
+        path("tipoffs/<int:pk>/dismiss/", TipOffActionView.as_view(action="dismiss"), name="notices_tipoff_dismiss"),
+        path("tipoffs/photo/<int:pk>/", tipoff_photo, name="notices_tipoff_photo"),
+        path("notices/month-results/", MonthResultsView.as_view(), name="notices_month_results"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def tipoff_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, TipOff) and snippet.state == TipOffState.NEW and is_office(user):
+        yield ListingButton("受理", reverse("notices_tipoff_accept", args=[snippet.pk]), icon_name="tick", priority=5)
+        yield ListingButton("不予受理", reverse("notices_tipoff_dismiss", args=[snippet.pk]), icon_name="cross", priority=6)
+
+
+register_permission_policy(TipOff, OfficeOnlyPolicy(TipOff))
+register_snippet(TipOffViewSet)
+
+
+# ---------------------------------------------------------------- 通报本月结果
+
+def _month_choices():
+    today = timezone.localdate().replace(day=1)
+    months = []
+    for i in range(12):
+        m = today
+        for _ in range(i):
+            m = (m - datetime.timedelta(days=1)).replace(day=1)
+        months.append((m.isoformat(), f"{m:%Y年}{m.month}月"))
+    return months
+
+
+class MonthResultsForm(forms.Form):
+    month = forms.ChoiceField(label="通报月份", choices=_month_choices)
+
+
+class MonthResultsView(WagtailAdminTemplateMixin, FormView):
+    """通报本月结果: draft a notice prefilled with the month's figures, then open it in the editor."""
+
+    template_name = "notices/admin/action_form.html"
+    page_title = "通报本月结果"
+    form_class = MonthResultsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        _check_office(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["intro"] = "按所选月份的隐患数据（发现、销号、逾期、挂牌督办，分属地和行业领域）生成通报草稿；生成后可编辑，再提交审核。"
+        ctx["submit_label"] = "生成通报草稿"
+        return ctx
+
+    def form_valid(self, form):
+        month = datetime.date.fromisoformat(form.cleaned_data["month"])
+        try:
+            page = notice_draft_month_results(actor=self.request.user, reason="通报本月结果", month=month)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已生成通报草稿：{page.title}")
+        return redirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+
+class OfficeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_office(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def month_results_menu_item():
+    return OfficeMenuItem("通报本月结果", reverse("notices_month_results"), icon_name="doc-full", order=310)
+
+
+# ---------------------------------------------------------------- attachments of internal notices
+
+@hooks.register("before_serve_document")
+def guard_notice_attachments(document, request):
+    """A document attached to notices is served only if the user may read one of them (and it is live)."""
+    page_ids = NoticeAttachment.objects.filter(document=document).values_list("page_id", flat=True)
+    notices = list(NoticePage.objects.filter(pk__in=page_ids))
+    if not notices:
+        return None
+    if is_office(request.user):
+        return None
+    if any(n.live and can_read_notice(request.user, n) for n in notices):
+        return None
+    raise Http404("未找到该文件")
