@@ -53,8 +53,18 @@ test-pg:
 test-slow: venv deps
 	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m slow $(PYTEST_ARGS)
 
+# Benchmarks: prints the tables of bench/README.md (PostgreSQL from DATABASE_URL; BENCH_ARGS e.g. --quick).
 bench: venv
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# backups/<timestamp>.sqlite3 or .dump, plus <timestamp>.media.tar.gz
+backup: venv
+	bash scripts/backup.sh
+
+# make restore FILE=backups/<timestamp>.sqlite3|.dump
+restore: venv
+	@test -n "$(FILE)" || { echo "用法：make restore FILE=backups/<时间>.sqlite3 或 backups/<时间>.dump"; exit 2; }
+	bash scripts/restore.sh "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "workflows.assessment",
     "notices",
     "exports",
+    "cms.loadgen",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
