@@ -8,6 +8,7 @@ in the cache, so several app servers share them when the cache is shared (Redis/
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -37,17 +38,13 @@ def is_locked(username: str | None, address: str | None) -> bool:
     return bool(address) and cache.get(_keys(None, address)[0], 0) >= limit * 4
 
 
-class LimitedAuthBackend:
-    """Placed first in AUTHENTICATION_BACKENDS: refuses every attempt while locked out."""
+class LimitedAuthBackend(ModelBackend):
+    """The model backend, refusing every attempt while the username or address is locked out."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        address = _address(request)
-        if is_locked(username, address):
+        if is_locked(username, _address(request)):
             raise PermissionDenied("登录失败次数过多，请 15 分钟后再试")
-        return None
-
-    def get_user(self, user_id):
-        return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def _address(request) -> str | None:

@@ -141,10 +141,7 @@ UPLOAD_MAX_EXCEL_BYTES = int(os.environ.get("UPLOAD_MAX_EXCEL_BYTES", 5 * 1024 *
 UPLOAD_MAX_EXCEL_ROWS = int(os.environ.get("UPLOAD_MAX_EXCEL_ROWS", 20000))
 
 LOGIN_URL = "wagtailadmin_login"
-AUTHENTICATION_BACKENDS = [
-    "cms.security.LimitedAuthBackend",  # refuses while locked out after repeated failures
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["cms.security.LimitedAuthBackend"]  # ModelBackend + lockout after repeated failures
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
 
