@@ -125,6 +125,10 @@ def _p(name: str, description: str, type_=str, required: bool = False) -> OpenAp
 class ExportView(APIView):
     renderer_classes = [JSONRenderer, FileRenderer]
 
+    def perform_content_negotiation(self, request, force=False):
+        # ``?format=xlsx|docx`` names the file type, not a DRF renderer: never answer 404 for it.
+        return super().perform_content_negotiation(request, force=True)
+
 
 class MonthlyReportExport(ExportView):
     """月度督导检查情况（附件2 格式）：单位某月的月报 Word。"""

@@ -1,0 +1,163 @@
+"""Excel exports (四个清单, 台账, 变更历史) and the Word documents of 三单, 反馈意见, 通报 and the roll-up."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from urllib.parse import quote
+
+import openpyxl
+import pytest
+
+from cms.roles import Role
+from workflows.hazards.models import Hazard
+
+from .docx_checks import assert_official_layout, assert_page_number_footer, is_repeated_header, open_docx
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook(response):
+    assert response.status_code == 200, getattr(response, "content", b"")[:300]
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def assert_sheet_basics(ws, headers: list[str]) -> None:
+    assert [c.value for c in ws[1]][: len(headers)] == headers
+    assert ws.freeze_panes == "A2"
+    for index in range(1, len(headers) + 1):
+        letter = openpyxl.utils.get_column_letter(index)
+        assert ws.column_dimensions[letter].width and ws.column_dimensions[letter].width >= 6
+
+
+def test_four_lists_xlsx_for_a_department_and_month(march, users, api_for):
+    response = api_for(users[Role.OFFICE_EDITOR]).get("/api/v1/exports/four-lists/", {
+        "department": march["department"].pk, "month": "2026-03", "format": "xlsx"})
+    name = "2026年3月区应急管理局督导检查隐患问题四个清单.xlsx"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"four-lists-yjglj-20260301-20260331.xlsx\"; filename*=UTF-8''{quote(name)}")
+    ws = workbook(response)["四个清单"]
+    assert_sheet_basics(ws, ["序号", "隐患编号", "排查对象", "排查单位", "发现日期", "行业领域", "属地", "隐患问题", "隐患等级",
+                             "突出隐患", "整改措施", "整改时限", "状态", "是否逾期", "责任单位", "责任人"])
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 5
+    first = rows[0]
+    assert first[0] == 1 and first[2] == "荔园化工有限公司" and first[7] == "储罐区未设置防火堤"
+    assert first[4] == datetime.datetime(2026, 3, 2)  # a real date cell, not text
+    assert ws.cell(row=2, column=5).number_format == "yyyy-mm-dd" and ws.cell(row=2, column=5).is_date
+    assert first[11] == datetime.datetime(2026, 4, 30)
+    assert first[9] == "是" and first[13] == "是"
+
+
+def test_four_lists_docx_for_a_date_range(march, users, api_for):
+    response = api_for(users[Role.DEPARTMENT]).get("/api/v1/exports/four-lists/", {
+        "from": "2026-03-01", "to": "2026-03-15", "format": "docx"})
+    assert response.status_code == 200
+    doc = open_docx(response.content)
+    assert_official_layout(doc)
+    assert doc.paragraphs[0].text == "2026年3月1日至2026年3月15日区应急管理局督导检查隐患问题“四个清单”"
+    table = doc.tables[0]
+    assert is_repeated_header(table._tbl.tr_lst[0]) and is_repeated_header(table._tbl.tr_lst[1])
+    assert [r.cells[3].text for r in table.rows[2:]] == ["储罐区未设置防火堤", "安全警示标志缺失", "油漆与易燃物混存"]
+
+
+def test_four_lists_rejects_an_unknown_format(march, users, api_for):
+    response = api_for(users[Role.OFFICE_ADMIN]).get("/api/v1/exports/four-lists/", {"month": "2026-03", "format": "pdf"})
+    assert response.status_code == 400 and "xlsx" in response.json()["errors"]["format"][0]
+
+
+def test_hazard_ledger_applies_filters_and_scope(march, ref, users, api_for):
+    ws = workbook(api_for(users[Role.OFFICE_EDITOR]).get("/api/v1/exports/hazard-ledger/", {"level": "major"}))["隐患台账"]
+    assert_sheet_basics(ws, ["序号", "隐患编号", "发现日期", "行业领域", "属地", "村居", "监管对象", "隐患问题", "隐患等级"])
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[7] for r in rows] == ["储罐区未设置防火堤"]
+    assert rows[0][2] == datetime.datetime(2026, 3, 2) and ws.cell(row=2, column=3).is_date
+
+    everything = list(workbook(api_for(users[Role.OFFICE_EDITOR]).get("/api/v1/exports/hazard-ledger/"))["隐患台账"].iter_rows(min_row=2, values_only=True))
+    assert len(everything) == Hazard.objects.count() == 7
+    # 拱辰街道's user sees only hazards located there
+    mine = list(workbook(api_for(users[Role.JURISDICTION]).get("/api/v1/exports/hazard-ledger/"))["隐患台账"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[7] for r in mine) == sorted(["储罐区未设置防火堤", "安全警示标志缺失", "砂轮机防护罩缺失", "二月的隐患"])
+    by_sector = list(workbook(api_for(users[Role.OFFICE_EDITOR]).get(
+        "/api/v1/exports/hazard-ledger/", {"sector": ref["sectors"]["工贸"].pk, "search": "砂轮"}))["隐患台账"].iter_rows(min_row=2, values_only=True))
+    assert [r[7] for r in by_sector] == ["砂轮机防护罩缺失"]
+
+
+def test_hazard_history_is_streamed_with_dates_and_filters(march, users, api_for):
+    hazard = march["hazards"][0]
+    response = api_for(users[Role.AUDITOR]).get("/api/v1/exports/hazard-history/", {"hazard": hazard.pk})
+    assert response.streaming  # FileResponse from a temporary file, not a body in memory
+    assert response["Content-Disposition"].startswith('attachment; filename="hazard-history-all-now.xlsx"; filename*=UTF-8\'\'')
+    ws = workbook(response)["隐患变更历史"]
+    assert_sheet_basics(ws, ["变更时间", "隐患编号", "操作", "状态", "隐患等级", "操作人", "来源地址", "变更原因", "隐患问题"])
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == Hazard.history.filter(id=hazard.pk).count() == 2  # registered, then given a deadline
+    assert [r[2] for r in rows] == ["新增", "修改"]
+    assert isinstance(rows[0][0], datetime.datetime) and ws.cell(row=2, column=1).number_format == "yyyy-mm-dd hh:mm:ss"
+    assert rows[1][7] == "测试数据：设定状态"
+    assert rows[1][10] == datetime.datetime(2026, 4, 30)
+
+    today = datetime.date.today().isoformat()
+    none = list(workbook(api_for(users[Role.AUDITOR]).get("/api/v1/exports/hazard-history/", {"from": "2020-01-01", "to": "2020-12-31"}))
+                ["隐患变更历史"].iter_rows(min_row=2, values_only=True))
+    assert none == []
+    unit = list(workbook(api_for(users[Role.AUDITOR]).get("/api/v1/exports/hazard-history/", {
+        "unit": march["department"].pk, "to": today}))["隐患变更历史"].iter_rows(min_row=2, values_only=True))
+    assert "临边防护缺失" not in {r[8] for r in unit}  # 建筑施工 belongs to 住建局
+    assert api_for(users[Role.AUDITOR]).get("/api/v1/exports/hazard-history/", {"from": "2026-05-01", "to": "2026-04-01"}).status_code == 400
+
+
+def test_order_as_word(march, users, api_for, ref):
+    from workflows.hazards.services_orders import order_issue
+
+    order = order_issue(actor=users[Role.OFFICE_ADMIN], reason="测试", kind="supervision", content="请于期限内完成整改。",
+                        due_date=datetime.date(2026, 4, 15), recipient_jurisdiction=ref["jurisdictions"]["拱辰街道"],
+                        hazards=[march["hazards"][0]])
+    response = api_for(users[Role.OFFICE_EDITOR]).get(f"/api/v1/exports/orders/{order.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"order-{order.pk}.docx\"; filename*=UTF-8''{quote(f'督办单（{order.number}）.docx')}")
+    doc = open_docx(response.content)
+    assert_official_layout(doc)
+    assert_page_number_footer(doc)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[:2] == ["安全生产隐患督办单", order.number]
+    assert "拱辰街道：" in texts and "请于期限内完成整改。" in texts
+    assert "请于2026年4月15日前将整改落实情况书面反馈荔城区安委会办公室。" in texts
+    assert [c.text for c in doc.tables[0].rows[2].cells][1:4] == [march["hazards"][0].code, "荔园化工有限公司", "储罐区未设置防火堤"]
+    # 拱辰街道 received it
+    assert api_for(users[Role.JURISDICTION]).get(f"/api/v1/exports/orders/{order.pk}/").status_code == 200
+    assert api_for(users[Role.DEPARTMENT]).get("/api/v1/exports/orders/999999/").status_code == 404
+
+
+def test_inspection_feedback_as_word(march, users, api_for, make_user):
+    inspection = march["inspections"][0]
+    response = api_for(users[Role.DEPARTMENT]).get(f"/api/v1/exports/inspections/{inspection.pk}/feedback/")
+    assert response.status_code == 200
+    doc = open_docx(response.content)
+    assert_official_layout(doc)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "安全生产督导检查反馈意见"
+    assert "荔园化工有限公司：" in texts
+    assert "本次督导检查发现隐患问题2项，其中重大隐患问题1项、一般隐患问题1项。" in texts
+    assert texts[-1] == "2026年3月2日" and texts[-2] == "区应急管理局"
+    outsider = make_user(Role.DEPARTMENT, department="住建局")  # not its group, not its sector
+    assert api_for(outsider).get(f"/api/v1/exports/inspections/{inspection.pk}/feedback/").status_code == 404
+
+
+def test_district_roll_up_is_for_the_office(march, users, api_for):
+    assert api_for(users[Role.DEPARTMENT]).get("/api/v1/exports/district-report/", {"month": "2026-03"}).status_code == 403
+    response = api_for(users[Role.OFFICE_ADMIN]).get("/api/v1/exports/district-report/", {"month": "2026-03"})
+    assert response.status_code == 200
+    doc = open_docx(response.content)
+    assert_official_layout(doc)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "2026年3月全区安全生产常态化督导检查情况"
+    assert [p.text for p in doc.paragraphs if p.style.name == "一级标题"] == ["一、任务完成情况", "二、问题分析", "三、工作措施", "四、建议意见"]
+    summary = next(t for t in texts if t.startswith("3月，全区"))
+    assert "有2个单位开展了督导检查，共组成3个督导检查组，开展督导检查5次" in summary
+    assert "发现隐患问题6项，其中重大隐患问题1项、一般隐患问题5项、突出隐患2项" in summary
+    assert "（一）区住建局" in texts and "（二）区应急管理局" in texts
+    assert len(doc.tables[0].rows) == 2 + 6
