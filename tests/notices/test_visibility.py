@@ -14,8 +14,6 @@ from notices.models import NoticeAttachment
 
 pytestmark = pytest.mark.django_db
 
-# cms.security.LimitedAuthBackend comes first in AUTHENTICATION_BACKENDS and cannot load users.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # Addressed to 应急管理局 (dept user, inspector) and 拱辰街道 (jurisdiction user).
 AUDIENCE_OF_OURS = {Role.OFFICE_ADMIN, Role.OFFICE_EDITOR, Role.AUDITOR, Role.DEPARTMENT, Role.JURISDICTION, Role.INSPECTOR}
@@ -35,7 +33,7 @@ def notices(publish_notice):
 def client_for(user) -> Client:
     c = Client()
     if user is not None:
-        c.force_login(user, backend=MODEL_BACKEND)
+        c.force_login(user)
     return c
 
 

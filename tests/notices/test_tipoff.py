@@ -1,0 +1,198 @@
+"""受理举报: the public form's protections (rate limit, challenge, honeypot, photo type and size),
+the triage queue (office only, nothing readable by the public), accept → hazard, dismiss."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from PIL import Image
+
+from cms.errors import InvalidInput, NotAllowed, StateConflict
+from cms.roles import Role
+from notices.forms import CHALLENGE_KEY
+from notices.models import TipOff, TipOffState
+from notices.services import tipoff_accept, tipoff_dismiss
+from workflows.hazards.models import Hazard, HazardState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def image_file(name="photo.jpg", fmt="JPEG", size=(40, 30)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def open_form(c: Client, page) -> int:
+    response = c.get(page.get_url())
+    assert response.status_code == 200
+    assert "验证问题" in response.content.decode()
+    return c.session[CHALLENGE_KEY]
+
+
+def post(c: Client, page, *, answer, photos=(), website="", **fields):
+    data = {"place": "拱辰街道某某路12号", "description": "楼道堆放大量液化气瓶，无人看管", "contact": "13800000000",
+            "answer": answer, "website": website, **fields}
+    if photos:
+        data["photos"] = list(photos)
+    return c.post(page.get_url(), data)
+
+
+def test_valid_tipoff_lands_in_the_queue_with_its_photos(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    response = post(c, site["tipoff"], answer=answer, photos=[image_file(), image_file("b.png", "PNG")])
+    assert response.status_code == 200
+    tipoff = TipOff.objects.get()
+    assert tipoff.state == TipOffState.NEW
+    assert tipoff.code in response.content.decode()
+    assert [p.extension for p in tipoff.photos.order_by("id")] == ["jpg", "png"]
+    assert tipoff.ip_address == "127.0.0.1"
+    assert tipoff.history.count() == 1
+
+
+def test_wrong_challenge_is_refused(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    response = post(c, site["tipoff"], answer=answer + 1)
+    assert response.status_code == 400
+    assert "验证问题回答错误" in response.content.decode()
+    assert not TipOff.objects.exists()
+
+
+def test_challenge_cannot_be_replayed(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    assert post(c, site["tipoff"], answer=answer).status_code == 200
+    # the answer was used up; posting again without reloading the form fails
+    assert post(c, site["tipoff"], answer=answer).status_code == 400
+    assert TipOff.objects.count() == 1
+
+
+def test_honeypot_filled_keeps_nothing(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    response = post(c, site["tipoff"], answer=answer, website="http://spam.example")
+    assert response.status_code == 200
+    assert not TipOff.objects.exists()
+
+
+def test_non_image_with_an_image_name_is_refused(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 this is not an image", content_type="image/jpeg")
+    response = post(c, site["tipoff"], answer=answer, photos=[fake])
+    assert response.status_code == 400
+    assert "不是有效的图片" in response.content.decode()
+    assert not TipOff.objects.exists()
+
+
+def test_oversized_photo_is_refused(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    big = image_file(size=(600, 600))
+    with override_settings(UPLOAD_MAX_IMAGE_BYTES=1024):
+        response = post(c, site["tipoff"], answer=answer, photos=[big])
+    assert response.status_code == 400
+    assert "超过" in response.content.decode()
+    assert not TipOff.objects.exists()
+
+
+def test_more_than_three_photos_is_refused(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    response = post(c, site["tipoff"], answer=answer, photos=[image_file(f"{i}.jpg") for i in range(4)])
+    assert response.status_code == 400
+    assert "最多上传 3 张照片" in response.content.decode()
+
+
+def test_rate_limit_per_address(site):
+    c = Client()
+    for _ in range(5):
+        answer = open_form(c, site["tipoff"])
+        assert post(c, site["tipoff"], answer=answer).status_code == 200
+    answer = open_form(c, site["tipoff"])
+    response = post(c, site["tipoff"], answer=answer)
+    assert response.status_code == 429
+    assert TipOff.objects.count() == 5
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    answer = open_form(other, site["tipoff"])
+    assert post(other, site["tipoff"], answer=answer).status_code == 200
+
+
+@pytest.fixture
+def tipoff(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    post(c, site["tipoff"], answer=answer, photos=[image_file()])
+    return TipOff.objects.get()
+
+
+def test_nobody_outside_the_office_reads_tipoffs(tipoff, users):
+    anonymous = Client()
+    assert anonymous.get("/admin/snippets/notices/tipoff/").status_code == 302  # to the login page
+    assert anonymous.get(f"/admin/tipoffs/photo/{tipoff.photos.get().pk}/").status_code == 302
+    assert anonymous.get("/api/v1/tipoffs/").status_code == 404
+    for role in (Role.DEPARTMENT, Role.JURISDICTION, Role.INSPECTOR):
+        c = Client()
+        c.force_login(users[role])
+        # Wagtail answers a refused admin view with a redirect to the dashboard and a message
+        for url in ("/admin/snippets/notices/tipoff/", f"/admin/tipoffs/photo/{tipoff.photos.get().pk}/",
+                    f"/admin/tipoffs/{tipoff.pk}/accept/", f"/admin/snippets/notices/tipoff/inspect/{tipoff.pk}/"):
+            response = c.get(url)
+            assert response.status_code in (302, 403) and response.get("Location", "/admin/") == "/admin/", (role, url)
+    office = Client()
+    office.force_login(users[Role.OFFICE_EDITOR])
+    listing = office.get("/admin/snippets/notices/tipoff/")
+    assert listing.status_code == 200 and tipoff.code in listing.content.decode()
+    photo = office.get(f"/admin/tipoffs/photo/{tipoff.photos.get().pk}/")
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+
+
+def test_accept_registers_a_hazard_from_the_tipoff(tipoff, users, make_target, ref):
+    target = make_target("某某路12号居民楼", jurisdiction="拱辰街道", sectors=("燃气",))
+    with pytest.raises(NotAllowed):
+        tipoff_accept(actor=users[Role.DEPARTMENT], reason="", tipoff=tipoff, target=target, sector=ref["sectors"]["燃气"])
+    hazard = tipoff_accept(actor=users[Role.OFFICE_ADMIN], reason="核实属实", tipoff=tipoff, target=target, sector=ref["sectors"]["燃气"])
+    assert hazard.source == Hazard.Source.TIPOFF and hazard.state == HazardState.REPORTED
+    assert hazard.target == target and hazard.jurisdiction == target.jurisdiction
+    assert tipoff.code in hazard.description
+    assert hazard.photos.count() == 1
+    tipoff.refresh_from_db()
+    assert tipoff.state == TipOffState.ACCEPTED and tipoff.hazard == hazard and tipoff.handled_by == users[Role.OFFICE_ADMIN]
+    assert tipoff.history.first().history_change_reason == "核实属实"
+    with pytest.raises(StateConflict):
+        tipoff_dismiss(actor=users[Role.OFFICE_ADMIN], reason="重复", tipoff=tipoff)
+
+
+def test_accept_through_the_admin(tipoff, users, make_target, ref):
+    target = make_target("某某路12号居民楼", jurisdiction="拱辰街道", sectors=("燃气",))
+    c = Client()
+    c.force_login(users[Role.OFFICE_EDITOR])
+    url = f"/admin/tipoffs/{tipoff.pk}/accept/"
+    assert c.get(url).status_code == 200
+    wrong_sector = c.post(url, {"target": target.pk, "sector": ref["sectors"]["危化品"].pk, "level": "general", "description": "液化气瓶"})
+    assert wrong_sector.status_code == 200 and "不属于所选行业领域" in wrong_sector.content.decode()
+    response = c.post(url, {"target": target.pk, "sector": ref["sectors"]["燃气"].pk, "level": "major", "description": "楼道堆放液化气瓶"})
+    assert response.status_code == 302
+    hazard = Hazard.objects.get(source=Hazard.Source.TIPOFF)
+    assert hazard.level == "major" and hazard.description.startswith("楼道堆放液化气瓶")
+
+
+def test_dismiss_needs_a_reason(tipoff, users):
+    with pytest.raises(InvalidInput):
+        tipoff_dismiss(actor=users[Role.OFFICE_ADMIN], reason="  ", tipoff=tipoff)
+    tipoff_dismiss(actor=users[Role.OFFICE_ADMIN], reason="经核实不在本区", tipoff=tipoff)
+    tipoff.refresh_from_db()
+    assert tipoff.state == TipOffState.DISMISSED and tipoff.dismiss_reason == "经核实不在本区"
