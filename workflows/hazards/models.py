@@ -127,6 +127,10 @@ class Hazard(models.Model):
         return self.state != HazardState.CLOSED and self.deadline is not None and self.deadline < timezone.localdate()
 
     @property
+    def overdue_label(self) -> str:
+        return "逾期" if self.is_overdue else ""
+
+    @property
     def responsible_unit_name(self) -> str:
         if self.responsible_kind == self.ResponsibleKind.TARGET:
             return self.target.name
