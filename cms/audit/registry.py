@@ -30,6 +30,8 @@ class AuditSource:
 
 
 SOURCES: dict[str, AuditSource] = {}
+# Turns what an auditor typed as 隐患 (an id or a code such as YH2026-000012) into an id.
+HAZARD_RESOLVERS: list[Callable[[str], int | None]] = []
 
 
 def register(source: AuditSource) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from cms.audit.registry import AuditSource, register
+from cms.audit.registry import HAZARD_RESOLVERS, AuditSource, register
 
 
 def register_audit_sources() -> None:
@@ -20,6 +20,15 @@ def register_audit_sources() -> None:
             "filter_department": lambda qs, pk: qs.filter(**{f"{field}__in": hazard_ids_of(department=pk)}),
             "filter_jurisdiction": lambda qs, pk: qs.filter(**{f"{field}__in": hazard_ids_of(jurisdiction=pk)}),
         }
+
+    def resolve(text: str) -> int | None:
+        text = (text or "").strip()
+        if text.isdigit():
+            return int(text)
+        return Hazard.objects.filter(code__iexact=text).values_list("pk", flat=True).first()
+
+    if resolve.__qualname__ not in {r.__qualname__ for r in HAZARD_RESOLVERS}:
+        HAZARD_RESOLVERS.append(resolve)
 
     register(AuditSource(
         model_label="hazards.Hazard", title="隐患",

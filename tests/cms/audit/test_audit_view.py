@@ -1,0 +1,70 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cms.roles import Role
+from tests.workflows.hazards.factories import advance, register
+from workflows.hazards import services
+
+pytestmark = pytest.mark.django_db
+URL = "/admin/audit/"
+
+
+@pytest.fixture
+def trail(users, make_target):
+    office, dept = users[Role.OFFICE_ADMIN], users[Role.DEPARTMENT]
+    one = advance(register(office, make_target("审计一厂")), "submitted", office=office, responsible=dept, supervise=True)
+    services.hazard_reject(hazard=one, actor=office, reason="佐证照片不清晰")
+    two = register(office, make_target("审计二厂", jurisdiction="黄石镇"), description="另一条隐患")
+    return one, two
+
+
+def test_only_office_and_auditors_may_open_it(client, users, trail):
+    for role in (Role.DEPARTMENT, Role.JURISDICTION, Role.INSPECTOR):
+        client.force_login(users[role])
+        response = client.get(URL)
+        assert response.status_code in (302, 403)
+    client.force_login(users[Role.AUDITOR])
+    assert client.get(URL).status_code == 200
+
+
+def test_filters_and_field_diffs(client, users, trail):
+    one, two = trail
+    client.force_login(users[Role.AUDITOR])
+    html = client.get(URL, {"hazard": one.code}).content.decode()
+    assert "佐证照片不清晰" in html and "退回" in html
+    assert "<strong>状态</strong>：待复核 → 整改中" in html
+    assert "另一条隐患" not in html
+    assert "三单" in html and "荔安办督" in html  # the 督办单 about it
+    html = client.get(URL, {"user": users[Role.DEPARTMENT].pk}).content.decode()
+    assert "整改方案" in html and "佐证照片不清晰" not in html
+    html = client.get(URL, {"action": "reject"}).content.decode()
+    assert "佐证照片不清晰" in html and "制定方案" not in html
+    html = client.get(URL, {"jurisdiction": two.jurisdiction_id}).content.decode()
+    assert two.code in html and one.code not in html
+    html = client.get(URL, {"department": one.responsible_department_id, "source": "hazards.HazardPlan"}).content.decode()
+    assert "整改措施" in html and "另一条隐患" not in html
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    html = client.get(URL, {"date_from": tomorrow.isoformat()}).content.decode()
+    assert "没有符合条件的记录" in html
+
+
+def test_csv_export(client, users, trail):
+    one, _ = trail
+    client.force_login(users[Role.OFFICE_EDITOR])
+    response = client.get(URL, {"hazard": str(one.pk), "format": "csv"})
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert body.splitlines()[0].startswith("时间,记录类型,记录,操作,操作人")
+    assert "佐证照片不清晰" in body and "状态：待复核 → 整改中" in body
+
+
+def test_audit_view_writes_nothing(client, users, trail):
+    from cms.audit import chain
+
+    before = {m: m.objects.count() for m in chain.history_models()}
+    client.force_login(users[Role.AUDITOR])
+    client.get(URL)
+    client.post(URL, {})
+    assert {m: m.objects.count() for m in chain.history_models()} == before
