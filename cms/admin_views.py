@@ -3,18 +3,34 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import models
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html
 from django.views.generic import TemplateView
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import HeaderButton
+from wagtail.admin.widgets import Button, HeaderButton
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, InspectView, SnippetViewSet
 
 from cms.errors import ServiceError
@@ -29,6 +45,23 @@ class AuditedModelForm(WagtailAdminModelForm):
     def _post_clean(self):
         # Model validation runs again inside the service; errors there are shown on the form too.
         super()._post_clean()
+
+
+FORBIDDEN_MESSAGE = "您没有执行此操作的权限（只读角色，或该记录不在您的数据范围内）。"
+
+
+def forbidden(request, message: str | None = None) -> TemplateResponse:
+    """A 403 page in the admin's look. Wagtail would redirect to the dashboard instead, which
+    hides from scripts and tests that the request was refused."""
+    return TemplateResponse(request, "cms/forbidden.html", {"message": message or FORBIDDEN_MESSAGE}, status=403)
+
+
+class ForbiddenIs403Mixin:
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return forbidden(request)
 
 
 class ScopedObjectMixin:
@@ -56,32 +89,189 @@ class ServiceSaveMixin:
             return self.form_invalid(form)
 
 
-class ScopedIndexView(IndexView):
+class HistoryButtonMixin:
+    """A 变更历史 button in the header of an object's edit and inspect pages."""
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        viewset = getattr(self, "audited_viewset", None)
+        if viewset is not None and getattr(self, "object", None) is not None and self.object.pk:
+            buttons.append(Button("变更历史", url=changes_url(viewset, self.object), icon_name="history", priority=40))
+        return buttons
+
+
+class ScopedIndexView(ForbiddenIs403Mixin, IndexView):
+    """Listing filtered by ``cms.scope``; exports (CSV/XLSX) show choice labels and 是/否."""
+
+    audited_viewset = None
+
     def get_base_queryset(self):
         return scoped(super().get_base_queryset(), self.request.user)
 
+    @property
+    def columns(self):
+        # No bulk actions: they delete with ``QuerySet.delete()``, without a reason in history.
+        return [c for c in super().columns if not isinstance(c, BulkActionsCheckboxColumn)]
 
-class ScopedCreateView(ServiceSaveMixin, CreateView):
-    pass
+    def get_edit_url(self, instance):
+        if can_write(self.request.user, instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if can_write(self.request.user, instance):
+            return super().get_delete_url(instance)
+        return None
+
+    def get_add_url(self):
+        if can_write(self.request.user, self.model):
+            return super().get_add_url()
+        return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.audited_viewset is not None:
+            buttons.append(MenuItem("变更历史", url=changes_url(self.audited_viewset, instance), icon_name="history", priority=40))
+        return buttons
+
+    def to_row_dict(self, item):
+        row = OrderedDict()
+        for name in self.list_export:
+            row[name] = export_value(item, name)
+        return row
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"  # BOM: Excel opens UTF-8 CSV with Chinese correctly only with it
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(self.get_filename())}.csv"
+        return response
 
 
-class ScopedEditView(ScopedObjectMixin, ServiceSaveMixin, EditView):
+def export_value(item, name: str):
+    """One cell of an export: choice labels, 是/否, names of related rows, never a raw code."""
+    if "." not in name and "__" not in name:
+        try:
+            field = item._meta.get_field(name)
+        except Exception:
+            field = None
+        if field is not None and getattr(field, "choices", None):
+            return getattr(item, f"get_{name}_display")()
+        if isinstance(field, models.BooleanField):
+            return "是" if getattr(item, name) else "否"
+        if field is not None and field.many_to_many:
+            return "、".join(str(o) for o in getattr(item, name).all())
+    value = item
+    for part in name.replace("__", ".").split("."):
+        value = getattr(value, part, None) if value is not None else None
+        if callable(value):
+            value = value()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+class ScopedCreateView(ForbiddenIs403Mixin, ServiceSaveMixin, CreateView):
     def user_has_permission(self, permission):
-        return super().user_has_permission(permission) and (permission != "change" or can_write(self.request.user, self.object if hasattr(self, "object") else self.model))
+        return super().user_has_permission(permission) and (permission != "add" or can_write(self.request.user, self.model))
 
 
-class ScopedDeleteView(ScopedObjectMixin, DeleteView):
+class ScopedEditView(ForbiddenIs403Mixin, HistoryButtonMixin, ScopedObjectMixin, ServiceSaveMixin, EditView):
+    audited_viewset = None
+
+    def user_has_permission(self, permission):
+        if permission in ("change", "delete"):
+            target = self.object if getattr(self, "object", None) is not None else self.model
+            return super().user_has_permission(permission) and can_write(self.request.user, target)
+        return super().user_has_permission(permission)
+
+    def user_has_permission_for_instance(self, permission, instance):
+        return super().user_has_permission_for_instance(permission, instance) and (
+            permission not in ("change", "delete") or can_write(self.request.user, instance))
+
+
+class ScopedDeleteView(ForbiddenIs403Mixin, ScopedObjectMixin, DeleteView):
+    def user_has_permission(self, permission):
+        if permission == "delete":
+            target = self.object if getattr(self, "object", None) is not None else self.model
+            return super().user_has_permission(permission) and can_write(self.request.user, target)
+        return super().user_has_permission(permission)
+
     def delete_action(self):
         if not can_write(self.request.user, self.object):
             raise PermissionDenied
         delete_record(instance=self.object, actor=self.request.user, reason="后台删除")
 
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ServiceError as exc:
+            messages.error(self.request, exc.message)
+            edit_url = reverse(self.edit_url_name, args=(quote(self.object.pk),)) if self.edit_url_name else None
+            return HttpResponseRedirect(edit_url or self.get_success_url())
 
-class ScopedInspectView(ScopedObjectMixin, InspectView):
+
+class ScopedInspectView(ForbiddenIs403Mixin, HistoryButtonMixin, ScopedObjectMixin, InspectView):
+    audited_viewset = None
+
+    def get_edit_url(self):
+        return super().get_edit_url() if can_write(self.request.user, self.object) else None
+
+    def get_delete_url(self):
+        return super().get_delete_url() if can_write(self.request.user, self.object) else None
+
+
+class ScopedChooseMixin:
+    def get_object_list(self):
+        return scoped(super().get_object_list(), self.request.user)
+
+
+class ScopedChooseView(ScopedChooseMixin, ChooseView):
     pass
 
 
-class HistoryListView(WagtailAdminTemplateMixin, TemplateView):
+class ScopedChooseResultsView(ScopedChooseMixin, ChooseResultsView):
+    pass
+
+
+class ScopedChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return scoped(self.model_class.objects.all(), self.request.user).get(pk=pk)
+
+
+class ScopedChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return scoped(self.model_class.objects.filter(pk__in=pks), self.request.user)
+
+
+class ScopedChooserViewSet(SnippetChooserViewSet):
+    """The chooser modal (used by foreign-key fields on forms) lists only rows in scope."""
+
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_actions_on_audited_models(request, action_type, objects, action_class_instance):
+    """Bulk actions write with ``QuerySet`` methods (no reason in history, no scope check)."""
+    model = getattr(action_class_instance, "model", None)
+    viewset = getattr(model, "snippet_viewset", None)
+    if isinstance(viewset, AuditedSnippetViewSet):
+        return forbidden(request, "名录等受审计的数据不支持批量操作，请逐条编辑或删除（须填写变更原因）。")
+    return None
+
+
+class HistoryListView(ForbiddenIs403Mixin, WagtailAdminTemplateMixin, TemplateView):
     """变更历史: every simple-history row of one object, with user, address, reason, diff."""
 
     template_name = "cms/object_history.html"
@@ -144,9 +334,20 @@ class AuditedSnippetViewSet(SnippetViewSet):
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView
+    chooser_viewset_class = ScopedChooserViewSet
     inspect_view_enabled = True
     copy_view_enabled = False
+    index_template_name = "cms/snippet_index.html"
     search_backend_name = None  # substring (icontains) search: Chinese needs no word splitting
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(audited_viewset=self, **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(audited_viewset=self, **kwargs)
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(audited_viewset=self, **kwargs)
 
     def get_queryset(self, request):
         return None

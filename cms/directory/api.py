@@ -1,8 +1,16 @@
+from django.http import HttpResponse
+from django.utils.encoding import escape_uri_path
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
 from cms.api.viewsets import RecordViewSet
 
+from . import importing
 from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, Village
 
 
@@ -69,6 +77,31 @@ class TargetSerializer(serializers.ModelSerializer):
         if "sectors" in attrs and not attrs["sectors"]:
             raise serializers.ValidationError({"sectors": ["至少选择一个行业领域"]})
         return attrs
+
+
+class TargetImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(label="Excel 文件（.xlsx）", help_text="按导入模板填写的 .xlsx 文件")
+    mode = serializers.ChoiceField(label="导入方式", choices=list(importing.MODES.items()), default=importing.MODE_ALL_OR_NOTHING,
+                                   help_text="all_or_nothing：有错误行则不导入；good_rows：只导入正确的行")
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(label="行号")
+    column = serializers.CharField(label="列")
+    message = serializers.CharField(label="错误")
+
+
+class TargetImportReportSerializer(serializers.Serializer):
+    detail = serializers.CharField(label="结果")
+    filename = serializers.CharField(label="文件名")
+    mode = serializers.ChoiceField(label="导入方式", choices=list(importing.MODES.items()))
+    imported = serializers.BooleanField(label="已导入")
+    total_rows = serializers.IntegerField(label="数据行数")
+    created = serializers.IntegerField(label="新增")
+    updated = serializers.IntegerField(label="更新")
+    unchanged = serializers.IntegerField(label="无变化")
+    failed_rows = serializers.ListField(child=serializers.IntegerField(), label="错误行号")
+    errors = ImportRowErrorSerializer(many=True, label="错误明细")
 
 
 class TargetFilter(filters.FilterSet):
@@ -160,6 +193,31 @@ class TargetViewSet(RecordViewSet):
     search_fields = ["name", "address", "credit_code", "contact_person"]
     ordering_fields = ["name", "id", "created_at", "updated_at"]
     m2m_fields = ("sectors", "categories")
+
+    @extend_schema(
+        summary="从 Excel 导入监管对象",
+        request={"multipart/form-data": TargetImportRequestSerializer},
+        responses={
+            200: TargetImportReportSerializer,
+            400: OpenApiResponse(TargetImportReportSerializer, description="文件无法读取（仅 detail），或按 all_or_nothing 方式有错误行而未导入"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_excel(self, request):
+        """按导入模板的列（名称、统一社会信用代码、对象类型、属地、村居、行业领域、类别标签、地址、联系人、联系电话、备注）导入；
+        返回逐行错误报告。"""
+        form = TargetImportRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        report = importing.import_targets(file=upload, filename=upload.name, actor=request.user, mode=form.validated_data["mode"])
+        return Response(report.as_dict(), status=200 if report.imported else 400)
+
+    @extend_schema(summary="下载监管对象导入模板", responses={(200, importing.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="import-template")
+    def import_template(self, request):
+        response = HttpResponse(importing.build_template(), content_type=importing.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(importing.TEMPLATE_FILENAME)}"
+        return response
 
 
 def register(router) -> None:

@@ -4,12 +4,13 @@ group assignments, experts, supervised targets and their category tags, user pro
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from cms.audit.models import audited_history
-from cms.roles import OFFICE_ROLES
+from cms.roles import Role, role_of
 
 phone_validator = RegexValidator(r"^[0-9+\-() ]{5,20}$", "请输入有效的电话号码（5–20 位数字）")
 credit_code_validator = RegexValidator(
@@ -270,11 +271,31 @@ class UserProfile(models.Model):
     title = models.CharField("职务", max_length=50, blank=True)
 
     history = audited_history()
-    write_roles = OFFICE_ROLES
+    # Binding a user to a unit sets what they may see: user management, so the office admin only.
+    write_roles = frozenset({Role.OFFICE_ADMIN})
 
     class Meta:
         verbose_name = "用户单位"
         verbose_name_plural = "用户单位"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.user_id:
+            return
+        role = role_of(self.user)
+        if role in (Role.DEPARTMENT, Role.INSPECTOR) and not self.department_id:
+            raise ValidationError({"department": f"{role.value}必须绑定所属单位，否则看不到任何数据"})
+        if role == Role.JURISDICTION and not self.jurisdiction_id:
+            raise ValidationError({"jurisdiction": "属地用户必须绑定所属属地，否则看不到任何数据"})
+
+    @staticmethod
+    def scope_q(scope) -> Q:
+        q = Q(user_id=scope.user_id)
+        if scope.department_ids:
+            q |= Q(department_id__in=scope.department_ids)
+        if scope.jurisdiction_ids:
+            q |= Q(jurisdiction_id__in=scope.jurisdiction_ids)
+        return q
 
     def __str__(self) -> str:
         unit = self.department or self.jurisdiction or "未绑定"

@@ -1,10 +1,17 @@
+from django.urls import path, reverse, reverse_lazy
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.admin_views import AuditedSnippetViewSet
+from cms.admin_views import AuditedSnippetViewSet, ScopedIndexView, forbidden
+from cms.roles import role_of
+from cms.scope import can_write
 
-from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, Village
+from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, UserProfile, Village
+from .views import TargetImportView, import_template_view
 
 
 class DepartmentViewSet(AuditedSnippetViewSet):
@@ -92,15 +99,36 @@ class TargetCategoryViewSet(AuditedSnippetViewSet):
     ordering = ["sort_order", "id"]
 
 
+class TargetIndexView(ScopedIndexView):
+    """The target listing, with 导入 and 下载导入模板 in the header for those who may write."""
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if can_write(self.request.user, Target):
+            buttons.append(HeaderButton("从 Excel 导入", url=reverse(self.audited_viewset.get_url_name("import")), icon_name="upload"))
+        return buttons
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if can_write(self.request.user, Target):
+            buttons.append(Button("下载导入模板", url=reverse(self.audited_viewset.get_url_name("import_template")), icon_name="download", priority=95))
+        return buttons
+
+
 class TargetViewSet(AuditedSnippetViewSet):
     model = Target
     icon = "cogs"
     menu_label = "监管对象"
+    index_view_class = TargetIndexView
     list_display = ["name", "jurisdiction", "village", "kind", "contact_person", "contact_phone", "is_active"]
     list_filter = ["jurisdiction", "kind", "sectors", "categories", "is_active"]
-    list_export = ["name", "credit_code", "kind", "jurisdiction", "village", "sector_names", "category_names",
-                   "address", "contact_person", "contact_phone", "is_active", "note"]
-    export_headings = {"sector_names": "行业领域", "category_names": "类别标签"}
+    # The first eleven columns are the import layout (cms.directory.importing.COLUMNS), so an
+    # exported sheet can be edited in Excel and imported again.
+    list_export = ["name", "credit_code", "kind", "jurisdiction", "village.name", "sector_names", "category_names",
+                   "address", "contact_person", "contact_phone", "note", "is_active", "updated_at"]
+    export_headings = {"village.name": "村居", "sector_names": "行业领域", "category_names": "类别标签"}
     export_filename = "监管对象"
     search_fields = ["name", "address", "credit_code", "contact_person"]
     panels = [
@@ -110,13 +138,64 @@ class TargetViewSet(AuditedSnippetViewSet):
         MultiFieldPanel([FieldPanel("contact_person"), FieldPanel("contact_phone"), FieldPanel("is_active"), FieldPanel("note")], heading="其他"),
     ]
 
+    def get_urlpatterns(self):
+        import_view = TargetImportView.as_view(viewset=self)
+        return super().get_urlpatterns() + [
+            path("import/", import_view, name="import"),
+            path("import/template/", self.import_template_view, name="import_template"),
+        ]
+
+    @property
+    def import_template_view(self):
+        def view(request):
+            if not can_write(request.user, Target):
+                return forbidden(request)
+            return import_template_view(request)
+
+        return view
+
+
+def _role_label(profile: UserProfile) -> str:
+    role = role_of(profile.user)
+    return role.value if role else "（未分组）"
+
+
+class UserProfileViewSet(AuditedSnippetViewSet):
+    """用户单位: binds a user to the department or jurisdiction that sets their data scope."""
+
+    model = UserProfile
+    icon = "user"
+    menu_label = "用户单位"
+    list_display = ["user", Column("role", label="角色", accessor=_role_label), "department", "jurisdiction", "title", "phone"]
+    list_filter = ["department", "jurisdiction"]
+    list_export = ["user", "department", "jurisdiction", "title", "phone"]
+    export_filename = "用户单位"
+    search_fields = ["user__username", "user__first_name", "user__last_name", "title", "phone"]
+    panels = [FieldPanel("user"), FieldPanel("department"), FieldPanel("jurisdiction"), FieldPanel("title"), FieldPanel("phone")]
+
+    def get_queryset(self, request):
+        return UserProfile.objects.select_related("user", "department", "jurisdiction")
+
+
+class TargetImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_write(request.user, Target)
+
 
 class DirectoryGroup(SnippetViewSetGroup):
     menu_label = "名录"
     menu_icon = "folder-open-inverse"
     menu_order = 200
     items = (TargetViewSet, DepartmentViewSet, JurisdictionViewSet, VillageViewSet, SectorViewSet,
-             SpecialAssignmentViewSet, ExpertViewSet, TargetCategoryViewSet)
+             SpecialAssignmentViewSet, ExpertViewSet, TargetCategoryViewSet, UserProfileViewSet)
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.insert(1, TargetImportMenuItem("导入监管对象", reverse_lazy("wagtailsnippets_directory_target:import"),
+                                             name="target-import", icon_name="upload"))
+        for order, item in enumerate(items, start=1):
+            item.order = order
+        return items
 
 
 register_snippet(DirectoryGroup)
