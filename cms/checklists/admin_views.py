@@ -1,0 +1,168 @@
+"""The checklist builder in the admin: sections and items of the draft version, reorder,
+publish, copy, retire, and a preview of the form as an inspector sees it. Every button calls
+a service in ``cms.checklists.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from cms.errors import ServiceError
+from cms.scope import can_write, scope_for
+
+from . import services
+from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion
+
+VERDICT_CHOICES = [("pass", "合格"), ("fail", "不合格"), ("na", "不适用")]
+
+
+class ItemForm(forms.Form):
+    section = forms.ModelChoiceField(label="分组", queryset=ChecklistSection.objects.none(), required=False, empty_label="（未分组）")
+    text = forms.CharField(label="检查内容", max_length=500)
+    guidance = forms.CharField(label="检查要点（如何查）", max_length=500, required=False)
+    answer_type = forms.ChoiceField(label="答案类型", choices=ChecklistItem.AnswerType.choices)
+    choices = forms.CharField(label="选项", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="单选题每行一个选项")
+    required = forms.BooleanField(label="必填", required=False, initial=True)
+    legal_basis = forms.CharField(label="依据", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    hazard_level = forms.ChoiceField(label="不合格时隐患等级", choices=ChecklistItem.HazardLevel.choices,
+                                     help_text="按该行业领域重大事故隐患判定标准，属于重大隐患的选“重大隐患”")
+
+    def __init__(self, *args, version: ChecklistVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = version.sections.all()
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["choices"] = [line.strip() for line in (data.get("choices") or "").splitlines() if line.strip()]
+        return data
+
+
+class OfficeOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if scope_for(request.user).role is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BuilderView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "checklists/admin/builder.html"
+
+    def get_template(self) -> ChecklistTemplate:
+        return get_object_or_404(ChecklistTemplate, pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return f"检查表：{self.get_template().name}"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        template = self.get_template()
+        draft, current = template.draft_version, template.current_version
+        ctx.update(
+            template=template, draft=draft, current=current, can_edit=can_write(self.request.user, ChecklistTemplate),
+            versions=template.versions.order_by("-number"), verdicts=VERDICT_CHOICES,
+            draft_layout=services.version_layout(draft) if draft else [],
+            current_layout=services.version_layout(current) if current else [],
+            item_form=kwargs.get("item_form") or (ItemForm(version=draft) if draft else None),
+            edit_url=reverse("wagtailsnippets_checklists_checklisttemplate:edit", args=[template.pk]),
+        )
+        ctx["header_title"] = ctx["page_title"] = self.get_page_title()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        template = self.get_template()
+        action = request.POST.get("action", "")
+        actor, post = request.user, request.POST
+        draft = template.draft_version
+        try:
+            if action == "new_draft":
+                draft = services.checklist_draft(actor=actor, reason="后台编辑检查表", template=template)
+                messages.success(request, f"已生成第{draft.number}版草稿，修改后请发布")
+            elif action in ("retire", "restore"):
+                services.checklist_retire(actor=actor, reason="后台停用" if action == "retire" else "后台恢复启用", template=template, retired=action == "retire")
+                messages.success(request, "检查表已停用" if action == "retire" else "检查表已恢复启用")
+            elif action == "copy":
+                copy = services.checklist_copy(actor=actor, reason="后台复制检查表", template=template, name=post.get("copy_name", ""))
+                messages.success(request, f"已复制为“{copy.name}”")
+                return redirect("checklists_builder", copy.pk)
+            elif draft is None:
+                messages.error(request, "请先点击“编辑内容”生成草稿版本")
+            elif action == "add_section":
+                services.checklist_section_save(actor=actor, reason="新增分组", version=draft, title=post.get("title", ""))
+            elif action == "rename_section":
+                section = get_object_or_404(ChecklistSection, pk=post.get("section"), version=draft)
+                services.checklist_section_save(actor=actor, reason="分组改名", version=draft, section=section, title=post.get("title", ""))
+            elif action == "delete_section":
+                services.checklist_section_delete(actor=actor, reason="删除分组", section=get_object_or_404(ChecklistSection, pk=post.get("section"), version=draft))
+            elif action in ("section_up", "section_down"):
+                services.checklist_move(actor=actor, reason="调整顺序", obj=get_object_or_404(ChecklistSection, pk=post.get("section"), version=draft),
+                                        direction=-1 if action.endswith("up") else 1)
+            elif action in ("item_up", "item_down"):
+                services.checklist_move(actor=actor, reason="调整顺序", obj=get_object_or_404(ChecklistItem, pk=post.get("item"), version=draft),
+                                        direction=-1 if action.endswith("up") else 1)
+            elif action == "delete_item":
+                services.checklist_item_delete(actor=actor, reason="删除检查项", item=get_object_or_404(ChecklistItem, pk=post.get("item"), version=draft))
+            elif action == "add_item":
+                form = ItemForm(post, version=draft)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(item_form=form))
+                services.checklist_item_save(actor=actor, reason="新增检查项", version=draft, **form.service_fields())
+                messages.success(request, "已新增检查项")
+            elif action == "publish":
+                version = services.checklist_publish(actor=actor, reason=post.get("note") or "后台发布", version=draft, note=post.get("note", ""))
+                messages.success(request, f"第{version.number}版已发布，新的督导检查将使用该版本")
+            else:
+                messages.error(request, "未知操作")
+        except ServiceError as exc:
+            details = "；".join(f"{k}：{'、'.join(v)}" for k, v in exc.fields.items())
+            messages.error(request, exc.message + (f"（{details}）" if details else ""))
+        return redirect("checklists_builder", template.pk)
+
+
+class ItemEditView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "checklists/admin/item_edit.html"
+    page_title = "修改检查项"
+    header_title = "修改检查项"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item = get_object_or_404(ChecklistItem.objects.select_related("version"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        item = self.item
+        ctx["form"] = kwargs.get("form") or ItemForm(version=item.version, initial={
+            "section": item.section_id, "text": item.text, "guidance": item.guidance, "answer_type": item.answer_type,
+            "choices": "\n".join(item.choices or []), "required": item.required, "legal_basis": item.legal_basis, "hazard_level": item.hazard_level,
+        })
+        ctx["back_url"] = reverse("checklists_builder", args=[item.version.template_id])
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = ItemForm(request.POST, version=self.item.version)
+        if form.is_valid():
+            try:
+                services.checklist_item_save(actor=request.user, reason="修改检查项", version=self.item.version, item=self.item, **form.service_fields())
+                messages.success(request, "检查项已保存")
+                return redirect("checklists_builder", self.item.version.template_id)
+            except ServiceError as exc:
+                for field, errors in exc.fields.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                if not exc.fields:
+                    form.add_error(None, exc.message)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class PreviewView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "checklists/admin/preview.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        version = get_object_or_404(ChecklistVersion.objects.select_related("template"), pk=self.kwargs["pk"])
+        ctx.update(version=version, layout=services.version_layout(version), verdicts=VERDICT_CHOICES)
+        ctx["header_title"] = ctx["page_title"] = f"预览：{version}"
+        return ctx

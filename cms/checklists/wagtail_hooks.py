@@ -1,0 +1,50 @@
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+
+from cms.admin_views import AuditedSnippetViewSet, ScopedCreateView
+
+from .admin_views import BuilderView, ItemEditView, PreviewView
+from .models import ChecklistTemplate
+
+
+class BuilderColumn(Column):
+    def get_value(self, instance):
+        return format_html('<a href="{}">编辑内容 / 发布 / 预览</a>', reverse("checklists_builder", args=[instance.pk]))
+
+
+class TemplateCreateView(ScopedCreateView):
+    def get_success_url(self):
+        return reverse("checklists_builder", args=[self.object.pk])
+
+
+class ChecklistTemplateViewSet(AuditedSnippetViewSet):
+    model = ChecklistTemplate
+    icon = "list-ul"
+    menu_label = "检查表"
+    menu_order = 250
+    add_to_admin_menu = True
+    add_view_class = TemplateCreateView
+    list_display = ["name", "sector_names", "status_label", "is_retired", BuilderColumn("builder", label="内容")]
+    list_filter = ["sectors", "is_retired"]
+    list_export = ["name", "sector_names", "status_label", "is_retired", "description"]
+    export_headings = {"sector_names": "适用行业领域", "status_label": "版本状态"}
+    export_filename = "检查表"
+    search_fields = ["name", "description"]
+    ordering = ["sort_order", "name"]
+    panels = [FieldPanel("name"), FieldPanel("sectors"), FieldPanel("description"), FieldPanel("sort_order")]
+
+
+register_snippet(ChecklistTemplateViewSet)
+
+
+@hooks.register("register_admin_urls")
+def checklist_builder_urls():
+    return [
+        path("checklists/builder/<int:pk>/", BuilderView.as_view(), name="checklists_builder"),
+        path("checklists/item/<int:pk>/edit/", ItemEditView.as_view(), name="checklists_item_edit"),
+        path("checklists/version/<int:pk>/preview/", PreviewView.as_view(), name="checklists_preview"),
+    ]
