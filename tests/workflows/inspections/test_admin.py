@@ -24,7 +24,7 @@ def test_fill_an_inspection_in_the_admin_and_record_feedback(client, users, chec
     started = (timezone.now() - timezone.timedelta(minutes=20)).isoformat()
     data = {"group": group.pk, "target": target.pk, "version": version.pk, "started_at": started, "inspected_on": str(timezone.localdate()),
             "method": "planned", "inspectors": [users[Role.INSPECTOR].pk], "extra_hazards": "重大：液氨储罐无泄漏报警", "summary": "检查仓库"}
-    for text, item in items.items():
+    for item in items.values():
         data[f"item-{item.pk}"] = {"pass_fail": "pass", "number": "12", "choice": "健全", "text": "", "photo": ""}[item.answer_type]
     data[f"item-{items['消防通道是否畅通'].pk}"] = "fail"
     data[f"remark-{items['消防通道是否畅通'].pk}"] = "堆放杂物"
