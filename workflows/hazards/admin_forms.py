@@ -10,7 +10,7 @@ from cms.directory.models import Department, Jurisdiction
 from .models import Hazard, HazardAction, HazardPlan
 from .models_orders import OrderAction
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class ActionForm(forms.Form):

@@ -1,6 +1,7 @@
 """Admin of the loop: 隐患 and 三单 listings and detail pages with action buttons, the
 "待我处理" dashboard panel."""
 
+from django import forms
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
@@ -36,8 +37,8 @@ class HazardViewSet(AuditedSnippetViewSet):
     export_filename = "隐患清单"
     search_fields = ["code", "description", "target__name", "responsible_person"]
     ordering = ["-found_at", "-id"]
-    panels = [FieldPanel("description"), FieldPanel("level"), FieldPanel("is_prominent"), FieldPanel("target"),
-              FieldPanel("sector"), FieldPanel("source"), FieldPanel("legal_basis")]
+    panels = [FieldPanel("description"), FieldPanel("level"), FieldPanel("is_prominent"), FieldPanel("target", widget=forms.Select),
+              FieldPanel("sector", widget=forms.Select), FieldPanel("source"), FieldPanel("legal_basis")]
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
@@ -62,8 +63,9 @@ class OrderViewSet(AuditedSnippetViewSet):
     export_filename = "三单"
     search_fields = ["number", "content", "reply"]
     ordering = ["-issued_at", "-id"]
-    panels = [FieldPanel("kind"), FieldPanel("recipient_department"), FieldPanel("recipient_jurisdiction"),
-              FieldPanel("hazards"), FieldPanel("content"), FieldPanel("due_date")]
+    panels = [FieldPanel("kind"), FieldPanel("recipient_department", widget=forms.Select),
+              FieldPanel("recipient_jurisdiction", widget=forms.Select), FieldPanel("hazards", widget=forms.SelectMultiple),
+              FieldPanel("content"), FieldPanel("due_date")]
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

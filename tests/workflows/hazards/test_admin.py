@@ -19,7 +19,7 @@ def detail(pk):
 def buttons(html):
     import re
 
-    return sorted(set(re.findall(r'data-action="([a-z_]+)"', html)))
+    return sorted(set(re.findall(r'data-loop-action="([a-z_]+)"', html)))
 
 
 def test_listing_filters_search_and_scope(client, users, make_target):
