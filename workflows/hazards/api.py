@@ -71,12 +71,12 @@ class HazardRegisterSerializer(serializers.Serializer):
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
 
 
-class ActionSerializer(serializers.Serializer):
+class HazardActionSerializer(serializers.Serializer):
     version = serializers.IntegerField(label="版本（乐观并发：与当前版本不符则返回 409）", required=False, min_value=1, max_value=2**31 - 1)
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
 
 
-class AssignSerializer(ActionSerializer):
+class HazardAssignSerializer(HazardActionSerializer):
     responsible_kind = serializers.ChoiceField(label="责任主体类型", choices=Hazard.ResponsibleKind.choices)
     responsible_department = serializers.PrimaryKeyRelatedField(label="责任单位", queryset=Department.objects.all(), required=False, allow_null=True)
     responsible_jurisdiction = serializers.PrimaryKeyRelatedField(label="责任属地", queryset=Jurisdiction.objects.all(), required=False, allow_null=True)
@@ -85,7 +85,7 @@ class AssignSerializer(ActionSerializer):
     issue_order = serializers.BooleanField(label="同时发出工作交办单", default=False)
 
 
-class PlanSerializer(ActionSerializer):
+class HazardPlanSerializer(HazardActionSerializer):
     measures = serializers.CharField(label="整改措施", max_length=5000)
     deadline = serializers.DateField(label="整改时限")
     responsible_person = serializers.CharField(label="整改责任人", max_length=50)
@@ -99,27 +99,27 @@ class PlanSerializer(ActionSerializer):
     safety_and_emergency = serializers.CharField(label="安全措施和应急预案", max_length=5000, required=False, allow_blank=True, default="")
 
 
-class EvidenceSerializer(ActionSerializer):
+class HazardEvidenceSerializer(HazardActionSerializer):
     text = serializers.CharField(label="整改情况", max_length=5000)
     photos = serializers.ListField(label="整改后照片", child=serializers.ImageField(), required=False, max_length=20, default=list)
 
 
-class RejectSerializer(ActionSerializer):
+class HazardRejectSerializer(HazardActionSerializer):
     reason = serializers.CharField(label="退回原因", max_length=500)
 
 
-class SuperviseSerializer(ActionSerializer):
+class HazardSuperviseSerializer(HazardActionSerializer):
     due_date = serializers.DateField(label="督办时限", required=False, allow_null=True)
 
 
-class HistoryChangeSerializer(serializers.Serializer):
+class HazardHistoryChangeSerializer(serializers.Serializer):
     field = serializers.CharField(label="字段")
     label = serializers.CharField(label="字段名称")
     old = serializers.CharField(label="原值")
     new = serializers.CharField(label="新值")
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HazardHistoryEntrySerializer(serializers.Serializer):
     object_type = serializers.CharField(label="记录类型")
     object_id = serializers.IntegerField(label="记录编号")
     history_id = serializers.IntegerField(label="历史编号")
@@ -130,7 +130,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     action = serializers.CharField(label="操作")
     action_label = serializers.CharField(label="操作名称")
     reason = serializers.CharField(label="原因")
-    changes = HistoryChangeSerializer(many=True, label="字段变化")
+    changes = HazardHistoryChangeSerializer(many=True, label="字段变化")
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -162,7 +162,7 @@ class OrderIssueSerializer(serializers.Serializer):
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
 
 
-class OrderAnswerSerializer(ActionSerializer):
+class OrderAnswerSerializer(HazardActionSerializer):
     reply = serializers.CharField(label="回复内容", max_length=5000)
 
 
@@ -249,56 +249,56 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         service(hazard=hazard, actor=self.request.user, expected_version=version, **data, **extra)
         return _hazard_response(self, hazard)
 
-    @extend_schema(request=AssignSerializer, responses={200: HazardDetailSerializer, 400: OpenApiResponse(description="输入有误"),
+    @extend_schema(request=HazardAssignSerializer, responses={200: HazardDetailSerializer, 400: OpenApiResponse(description="输入有误"),
                                                         403: OpenApiResponse(description="无权操作"), 409: OpenApiResponse(description="状态冲突或版本过期")})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """交办：责任单位（行业主管单位、属地或监管对象自身）、责任人、整改时限，可同时发出工作交办单。"""
-        return self._act(AssignSerializer, services.hazard_assign)
+        return self._act(HazardAssignSerializer, services.hazard_assign)
 
-    @extend_schema(request=PlanSerializer, responses={200: HazardDetailSerializer})
+    @extend_schema(request=HazardPlanSerializer, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def plan(self, request, pk=None):
         """整改方案：措施、时限、责任人、资金、整改期间安全措施；重大隐患须写全治理方案六项。"""
-        return self._act(PlanSerializer, services.hazard_plan)
+        return self._act(HazardPlanSerializer, services.hazard_plan)
 
-    @extend_schema(request={"multipart/form-data": EvidenceSerializer, "application/json": EvidenceSerializer}, responses={200: HazardDetailSerializer})
+    @extend_schema(request={"multipart/form-data": HazardEvidenceSerializer, "application/json": HazardEvidenceSerializer}, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """整改完成：整改情况与整改后照片（multipart 的 photos 字段，可多张）。"""
-        return self._act(EvidenceSerializer, services.hazard_submit)
+        return self._act(HazardEvidenceSerializer, services.hazard_submit)
 
-    @extend_schema(request={"multipart/form-data": EvidenceSerializer, "application/json": EvidenceSerializer}, responses={200: HazardDetailSerializer})
+    @extend_schema(request={"multipart/form-data": HazardEvidenceSerializer, "application/json": HazardEvidenceSerializer}, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"], url_path="fix-on-spot")
     def fix_on_spot(self, request, pk=None):
         """即行即改：登记后当场整改，直接待复核（重大隐患不可）。"""
-        return self._act(EvidenceSerializer, services.hazard_fix_on_spot)
+        return self._act(HazardEvidenceSerializer, services.hazard_fix_on_spot)
 
-    @extend_schema(request=ActionSerializer, responses={200: HazardDetailSerializer})
+    @extend_schema(request=HazardActionSerializer, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """复核销号。挂牌督办和重大隐患只能由区安办销号。"""
-        return self._act(ActionSerializer, services.hazard_verify)
+        return self._act(HazardActionSerializer, services.hazard_verify)
 
-    @extend_schema(request=RejectSerializer, responses={200: HazardDetailSerializer})
+    @extend_schema(request=HazardRejectSerializer, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """退回重新整改（须填写原因）。"""
-        return self._act(RejectSerializer, services.hazard_reject)
+        return self._act(HazardRejectSerializer, services.hazard_reject)
 
-    @extend_schema(request=SuperviseSerializer, responses={200: HazardDetailSerializer})
+    @extend_schema(request=HazardSuperviseSerializer, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
         """挂牌督办：向责任单位发出督办单；此后只有区安办可以销号。"""
-        return self._act(SuperviseSerializer, services.hazard_supervise)
+        return self._act(HazardSuperviseSerializer, services.hazard_supervise)
 
-    @extend_schema(responses={200: HistoryEntrySerializer(many=True)})
+    @extend_schema(responses={200: HazardHistoryEntrySerializer(many=True)})
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         """变更历史：隐患、整改方案、整改佐证及相关三单的每次变更（操作人、时间、来源地址、操作、原因、字段变化）。"""
         hazard = self.get_object()
         entries = selectors.hazard_history(hazard)
-        return Response(HistoryEntrySerializer(entries, many=True).data)
+        return Response(HazardHistoryEntrySerializer(entries, many=True).data)
 
 
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -341,11 +341,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         service(order=order, actor=self.request.user, expected_version=version, **data)
         return self._respond(order)
 
-    @extend_schema(request=ActionSerializer, responses={200: OrderSerializer})
+    @extend_schema(request=HazardActionSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """签收（接收单位）。"""
-        return self._act(ActionSerializer, order_acknowledge)
+        return self._act(HazardActionSerializer, order_acknowledge)
 
     @extend_schema(request=OrderAnswerSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])
@@ -353,11 +353,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         """回复（接收单位，须填写回复内容）。"""
         return self._act(OrderAnswerSerializer, order_answer)
 
-    @extend_schema(request=ActionSerializer, responses={200: OrderSerializer})
+    @extend_schema(request=HazardActionSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """办结（区安办）。"""
-        return self._act(ActionSerializer, order_close)
+        return self._act(HazardActionSerializer, order_close)
 
 
 def register(router) -> None:
