@@ -32,9 +32,14 @@ def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         return Response({"detail": "与已有记录重复或引用了不存在的记录"}, status=400)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(MESSAGES[404])
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, exceptions.NotFound) and exc.detail == exceptions.NotFound.default_detail:
+        exc = exceptions.NotFound(MESSAGES[404])
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's text names the parser's English error ("JSON parse error - …").
+        exc = exceptions.ParseError("请求内容格式错误，无法解析（请检查 JSON 或表单格式）")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
