@@ -38,8 +38,8 @@ class ConsultationMeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConsultationMeasure
         fields = ["id", "consultation", "content", "responsible_department", "responsible_jurisdiction", "deadline",
-                  "status", "status_display", "order_reference", "issued_at"]
-        read_only_fields = ["consultation", "status", "order_reference", "issued_at"]
+                  "status", "status_display", "order", "issued_at"]
+        read_only_fields = ["consultation", "status", "order", "issued_at"]
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -154,7 +154,7 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
         model = MonthlyReport
         fields = ["id", "month", "department", "group", "author", "state", "state_display", "deadline", "timeliness",
                   "snapshot", "four_lists", "highlights", "problems", "next_steps", "first_submitted_at", "submitted_at",
-                  "submitted_by", "reviewed_at", "reviewed_by", "review_comment", "reminded_at", "reminder_reference", "reason"]
+                  "submitted_by", "reviewed_at", "reviewed_by", "review_comment", "reminded_at", "reminder_order", "reason"]
         read_only_fields = [f for f in fields if f not in ("highlights", "problems", "next_steps", "reason")]
 
 

@@ -137,8 +137,8 @@ class ConsultationMeasure(models.Model):
                                                  related_name="consultation_measures", verbose_name="责任属地")
     deadline = models.DateField("完成时限", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PLANNED, editable=False)
-    order_reference = models.CharField("交办单编号", max_length=50, blank=True, editable=False,
-                                       help_text="交办为工作交办单后记录其编号")
+    order = models.ForeignKey("hazards.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="consultation_measures",
+                              verbose_name="工作交办单", editable=False)
     issued_at = models.DateTimeField("交办时间", null=True, blank=True, editable=False)
 
     history = audited_history()
@@ -216,7 +216,8 @@ class MonthlyReport(models.Model):
                                     related_name="+", verbose_name="审核人", editable=False)
     review_comment = models.TextField("审核意见", blank=True, max_length=5000, editable=False)
     reminded_at = models.DateTimeField("催报时间", null=True, blank=True, editable=False)
-    reminder_reference = models.CharField("提醒单编号", max_length=50, blank=True, editable=False)
+    reminder_order = models.ForeignKey("hazards.Order", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="monthly_reports", verbose_name="提醒单", editable=False)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -7,7 +7,6 @@ writes the row and its history in one transaction.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,26 +19,20 @@ from cms.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 from cms.records import validation_fields
 from cms.roles import is_office
 from cms.scope import can_write, in_scope
+from workflows.hazards.models import OrderKind
+from workflows.hazards.services import order_issue
 
 from .models import Consultation, ConsultationMeasure, MonthlyReport, ReportState
 from .selectors import first_of_month, previous_month, report_data, report_deadline, reporting_departments, reporting_groups
 
 MIN_SECTORS, MAX_SECTORS = 1, 2
+REMINDER_DAYS = 3
 
 
 def _stamp(obj, actor, reason: str) -> None:
     obj._change_reason = (reason or "").strip()[:500]
     if actor is not None:
         obj._history_user = actor
-
-
-def order_issue_service():
-    """``workflows.hazards.services.order_issue`` once the 三单 are built, else None."""
-    try:
-        module = importlib.import_module("workflows.hazards.services")
-    except ImportError:
-        return None
-    return getattr(module, "order_issue", None)
 
 
 # ---------------------------------------------------------------- 会商研判
@@ -84,7 +77,7 @@ def consultation_save(*, actor, reason: str, data: ConsultationInput, consultati
         raise InvalidInput(fields={"lead_departments": "请选择牵头部门"})
     with transaction.atomic():
         if consultation is not None:
-            consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            consultation = Consultation.objects.select_for_update().order_by().get(pk=consultation.pk)
         else:
             consultation = Consultation(created_by=actor)
         for name in ("held_on", "title", "situation_analysis", "risks", "notes"):
@@ -137,7 +130,7 @@ def measure_issue(*, actor, reason: str, measure: ConsultationMeasure, deadline:
     if not is_office(actor):
         raise NotAllowed("只有区安办可以交办会商措施")
     with transaction.atomic():
-        locked = ConsultationMeasure.objects.select_for_update().filter(pk=measure.pk).first()
+        locked = ConsultationMeasure.objects.select_for_update().order_by().filter(pk=measure.pk).first()
         if locked is None:
             raise NotFound()
         if locked.status != ConsultationMeasure.Status.PLANNED:
@@ -147,10 +140,12 @@ def measure_issue(*, actor, reason: str, measure: ConsultationMeasure, deadline:
         deadline = deadline or locked.deadline
         if deadline is None:
             raise InvalidInput(fields={"deadline": "交办前请填写完成时限"})
-        issue = order_issue_service()
-        if issue is not None:
-            order = issue(**_order_kwargs(actor=actor, reason=reason, measure=locked, deadline=deadline))
-            locked.order_reference = str(getattr(order, "number", "") or getattr(order, "code", "") or order.pk)
+        locked.order = order_issue(
+            actor=actor, reason=reason or "会商研判措施交办", kind=OrderKind.ASSIGNMENT,
+            content=f"{locked.consultation.held_on:%Y年%m月%d日}会商研判（{locked.consultation.title}）确定的措施：{locked.content}",
+            due_date=deadline, recipient_department=locked.responsible_department,
+            recipient_jurisdiction=locked.responsible_jurisdiction,
+        )
         locked.status = ConsultationMeasure.Status.ISSUED
         locked.deadline = deadline
         locked.issued_at = timezone.now()
@@ -159,20 +154,11 @@ def measure_issue(*, actor, reason: str, measure: ConsultationMeasure, deadline:
     return locked
 
 
-def _order_kwargs(*, actor, reason: str, measure: ConsultationMeasure, deadline: datetime.date) -> dict:
-    # The 三单 service is built by its own issue; this is the call it is expected to take.
-    return {
-        "actor": actor, "reason": reason or "会商研判措施交办", "kind": "assignment",
-        "department": measure.responsible_department, "jurisdiction": measure.responsible_jurisdiction,
-        "subject": measure.content, "due_on": deadline,
-    }
-
-
 def measure_complete(*, actor, reason: str, measure: ConsultationMeasure) -> ConsultationMeasure:
     if not is_office(actor):
         raise NotAllowed("只有区安办可以确认措施落实")
     with transaction.atomic():
-        locked = ConsultationMeasure.objects.select_for_update().get(pk=measure.pk)
+        locked = ConsultationMeasure.objects.select_for_update().order_by().get(pk=measure.pk)
         if locked.status != ConsultationMeasure.Status.ISSUED:
             raise StateConflict("只有已交办的措施可以确认落实")
         locked.status = ConsultationMeasure.Status.DONE
@@ -215,7 +201,7 @@ def reports_open(*, actor=None, reason: str = "", month: datetime.date | None = 
 
 
 def _lock_report(report: MonthlyReport) -> MonthlyReport:
-    locked = MonthlyReport.objects.select_for_update().filter(pk=report.pk).first()
+    locked = MonthlyReport.objects.select_for_update().order_by().filter(pk=report.pk).first()
     if locked is None:
         raise NotFound()
     return locked
@@ -324,12 +310,16 @@ def report_remind(*, actor, reason: str, report: MonthlyReport) -> MonthlyReport
         locked = _lock_report(report)
         if locked.first_submitted_at is not None:
             raise StateConflict("该月报已报送，无需催报")
-        issue = order_issue_service()
-        if issue is not None and locked.author_department_id:
-            order = issue(actor=actor, reason=reason or "月报逾期未报", kind="reminder",
-                          department=Department.objects.get(pk=locked.author_department_id), jurisdiction=None,
-                          subject=f"请尽快报送{locked}", due_on=timezone.localdate() + datetime.timedelta(days=3))
-            locked.reminder_reference = str(getattr(order, "number", "") or getattr(order, "code", "") or order.pk)
+        if timezone.localdate() <= locked.deadline:
+            raise StateConflict("尚未到报送期限，不能催报")
+        if locked.reminded_at is not None and timezone.now() - locked.reminded_at < datetime.timedelta(days=1):
+            raise StateConflict("今天已催报过该月报")
+        locked.reminder_order = order_issue(
+            actor=actor, reason=reason or "月报逾期未报", kind=OrderKind.REMINDER,
+            content=f"请于{REMINDER_DAYS}日内报送{locked}（报送期限{locked.deadline:%Y年%m月%d日}，已逾期）。",
+            due_date=timezone.localdate() + datetime.timedelta(days=REMINDER_DAYS),
+            recipient_department=Department.objects.get(pk=locked.author_department_id),
+        )
         locked.reminded_at = timezone.now()
         _stamp(locked, actor, reason or "逾期未报，发出提醒")
         locked.save()

@@ -73,9 +73,9 @@ class ConsultationMeasureViewSet(AuditedSnippetViewSet):
     icon = "list-ul"
     menu_label = "会商措施"
     list_display = ["content", "consultation", Column("responsible_unit", label="责任单位"), "deadline",
-                    Column("status", label="状态", accessor="get_status_display"), "order_reference"]
+                    Column("status", label="状态", accessor="get_status_display"), "order"]
     list_filter = ["status", "responsible_department", "responsible_jurisdiction"]
-    list_export = ["consultation", "content", "responsible_department", "responsible_jurisdiction", "deadline", "status", "order_reference"]
+    list_export = ["consultation", "content", "responsible_department", "responsible_jurisdiction", "deadline", "status", "order"]
     export_filename = "会商措施"
     search_fields = ["content"]
     panels = [FieldPanel("consultation"), FieldPanel("content"), FieldPanel("responsible_department"),
@@ -117,7 +117,7 @@ class MonthlyReportViewSet(AuditedSnippetViewSet):
     ordering = ["-month", "deadline"]
     inspect_view_fields = ["month", "department", "group", "state", "deadline", "snapshot", "four_lists", "highlights",
                            "problems", "next_steps", "first_submitted_at", "submitted_at", "submitted_by", "reviewed_at",
-                           "reviewed_by", "review_comment", "reminded_at", "reminder_reference"]
+                           "reviewed_by", "review_comment", "reminded_at", "reminder_order"]
     panels = [FieldPanel("highlights"), FieldPanel("problems"), FieldPanel("next_steps"), FieldPanel("change_reason")]
 
 
