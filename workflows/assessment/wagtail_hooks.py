@@ -55,3 +55,16 @@ class AssessmentMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def assessment_menu_item():
     return AssessmentMenuItem("年度考核", reverse("assessment_report"), icon_name="tasks", order=700)
+
+
+@hooks.register("construct_homepage_panels")
+def add_overview_panels(request, panels):
+    from cms.dashboard import HtmlPanel
+
+    from .dashboard import charts_html, overview_html
+
+    if scope_for(request.user).role is None:
+        return
+    user = request.user
+    panels.append(HtmlPanel(name="overview", heading="本月概况：逾期与挂牌督办", build=lambda: overview_html(user), order=90))
+    panels.append(HtmlPanel(name="charts", heading="隐患图表", build=lambda: charts_html(user), order=300))

@@ -1,0 +1,137 @@
+"""The admin home's overview, by role: every figure is computed on the hazards the user may
+see (``cms.scope``), so a department sees its sectors, a town its area, the office all.
+
+Panels: this month's counts; overdue and supervised hazards; hazards by sector and state;
+rectification rate by month; a jurisdiction × sector heat map of open hazards.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from cms.dashboard import heat_map, rate_bars, stacked_bars
+from cms.directory.models import Jurisdiction, Sector
+from cms.scope import scoped
+from workflows.hazards.models import Hazard, HazardLevel, HazardState
+from workflows.inspections.models import Inspection
+
+from .admin_links import admin_listing_url, admin_url
+from .selectors import Period
+
+
+def visible_hazards(user):
+    return scoped(Hazard.objects.all(), user)
+
+
+def month_counts(user, today: datetime.date) -> dict[str, int]:
+    period = Period.month(today.year, today.month)
+    begin, stop = period.bounds()
+    hazards = visible_hazards(user)
+    found = hazards.filter(found_at__gte=begin, found_at__lt=stop)
+    levels = found.aggregate(total=Count("pk"), major=Count("pk", filter=Q(level=HazardLevel.MAJOR)),
+                             prominent=Count("pk", filter=Q(is_prominent=True)))
+    return {
+        "inspections": scoped(Inspection.objects.filter(inspected_on__gte=period.start, inspected_on__lte=period.end), user).count(),
+        "found": levels["total"], "major": levels["major"], "prominent": levels["prominent"],
+        "closed": hazards.filter(closed_at__gte=begin, closed_at__lt=stop).count(),
+        "overdue": hazards.overdue(today).count(),
+        "supervised": hazards.open().filter(is_supervised=True).count(),
+    }
+
+
+def overdue_and_supervised(user, today: datetime.date, limit: int = 10) -> tuple[list[Hazard], list[Hazard]]:
+    hazards = visible_hazards(user).select_related("target", "jurisdiction")
+    overdue = list(hazards.overdue(today).order_by("deadline", "id")[:limit])
+    supervised = list(hazards.open().filter(is_supervised=True).order_by("deadline", "id")[:limit])
+    return overdue, supervised
+
+
+def by_sector_and_state(user) -> tuple[list[str], list[str], dict[str, dict[str, int]]]:
+    states = [label for _, label in HazardState.choices]
+    state_label = dict(HazardState.choices)
+    values: dict[str, dict[str, int]] = defaultdict(dict)
+    for sector, state, n in visible_hazards(user).values_list("sector__name", "state").annotate(n=Count("pk")).order_by():
+        values[sector][state_label.get(state, state)] = n
+    order = list(Sector.objects.filter(name__in=values.keys()).order_by("sort_order", "id").values_list("name", flat=True))
+    return order, states, values
+
+
+def rectification_by_month(user, today: datetime.date, months: int = 12) -> tuple[list[str], list[float | None], list[int]]:
+    """Of the hazards found in each month, the share closed by now."""
+    first = today.replace(day=1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    starts.reverse()
+    hazards = visible_hazards(user)
+    labels, rates, counts = [], [], []
+    for start in starts:
+        begin, stop = Period.month(start.year, start.month).bounds()
+        agg = hazards.filter(found_at__gte=begin, found_at__lt=stop).aggregate(
+            n=Count("pk"), closed=Count("pk", filter=Q(state=HazardState.CLOSED)))
+        labels.append(f"{start.month}月")
+        counts.append(agg["n"])
+        rates.append(agg["closed"] / agg["n"] if agg["n"] else None)
+    return labels, rates, counts
+
+
+def jurisdiction_sector_matrix(user) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
+    matrix = {(j, s): n for j, s, n in visible_hazards(user).open().values_list("jurisdiction__name", "sector__name")
+              .annotate(n=Count("pk")).order_by()}
+    rows = list(Jurisdiction.objects.filter(name__in={j for j, _ in matrix}).order_by("sort_order", "id").values_list("name", flat=True))
+    columns = list(Sector.objects.filter(name__in={s for _, s in matrix}).order_by("sort_order", "id").values_list("name", flat=True))
+    return rows, columns, matrix
+
+
+# ---------------------------------------------------------------- markup
+
+
+def overview_html(user, today: datetime.date | None = None) -> SafeString:
+    today = today or timezone.localdate()
+    counts = month_counts(user, today)
+    listing = admin_listing_url(Hazard)
+    figures = [
+        ("本月督导检查", counts["inspections"], ""), ("本月发现隐患", counts["found"], ""),
+        ("其中重大隐患", counts["major"], ""), ("突出隐患", counts["prominent"], ""),
+        ("本月销号", counts["closed"], ""), ("逾期未整改", counts["overdue"], "#c0392b"),
+        ("挂牌督办中", counts["supervised"], "#e67e22"),
+    ]
+    tiles = format_html_join(
+        "", '<div style="min-width:7.5rem;padding:.5rem .75rem;border:1px solid #ddd;border-radius:4px">'
+            '<div style="font-size:1.6rem;font-weight:bold;color:{}">{}</div><div>{}</div></div>',
+        ((color or "inherit", n, label) for label, n, color in figures))
+    overdue, supervised = overdue_and_supervised(user, today)
+
+    def hazard_list(title: str, hazards: list[Hazard]) -> SafeString:
+        if not hazards:
+            return format_html("<h3 class='w-h4'>{}</h3><p>无。</p>", title)
+        items = format_html_join("", "<li><a href='{}'>{}</a> {}（{}，整改时限 {}）</li>", (
+            (admin_url(h) or "#", h.code, h.description[:30], h.target.name, h.deadline or "未定") for h in hazards))
+        return format_html("<h3 class='w-h4'>{}</h3><ul>{}</ul>", title, items)
+
+    more = format_html('<p><a href="{}">查看全部隐患</a></p>', listing) if listing else ""
+    return format_html(
+        '<p>{}年{}月，数据范围：您可见的隐患与检查。</p><div style="display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem">{}</div>'
+        '<div style="display:flex;flex-wrap:wrap;gap:2rem"><div style="flex:1;min-width:18rem">{}</div>'
+        '<div style="flex:1;min-width:18rem">{}</div></div>{}',
+        today.year, today.month, tiles, hazard_list("逾期未整改隐患", overdue), hazard_list("挂牌督办隐患", supervised), more)
+
+
+def charts_html(user, today: datetime.date | None = None) -> SafeString:
+    today = today or timezone.localdate()
+    sectors, states, values = by_sector_and_state(user)
+    labels, rates, counts = rectification_by_month(user, today)
+    rows, columns, matrix = jurisdiction_sector_matrix(user)
+    return mark_safe(  # noqa: S308 — the parts are built with escaping
+        '<div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:1.5rem">'
+        f"<figure><figcaption>隐患按行业领域和状态</figcaption>{stacked_bars(sectors, states, values, title='隐患按行业领域和状态')}</figure>"
+        f"<figure><figcaption>近12个月整改销号率（当月发现隐患中已销号的比例）</figcaption>"
+        f"{rate_bars(labels, rates, counts, title='近12个月整改销号率')}</figure></div>"
+        f"<figure style='margin-top:1.5rem;overflow-x:auto'>{heat_map(rows, columns, matrix, title='未销号隐患：属地 × 行业领域')}</figure>")
