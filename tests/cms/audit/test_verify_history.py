@@ -9,7 +9,7 @@ from django.db import connection
 
 from cms.roles import Role
 from tests.workflows.hazards.factories import advance, register
-from workflows.hazards.models import Hazard
+from workflows.hazards.models import Hazard, Order
 
 pytestmark = pytest.mark.django_db
 TABLE = Hazard.history.model._meta.db_table
@@ -32,11 +32,20 @@ def verify() -> str:
     return err.getvalue()
 
 
-def test_intact_chain_passes(rows):
+def test_intact_chain_passes(rows, users):
+    from workflows.hazards.services import hazard_supervise
+    from workflows.hazards.services_orders import order_acknowledge
+
+    # 三单 history carries the covered hazards (m2m) inside the chained digest
+    hazard = advance(register(users[Role.OFFICE_ADMIN], Hazard.objects.get(pk=rows[0].id).target), "assigned",
+                     office=users[Role.OFFICE_ADMIN], responsible=users[Role.DEPARTMENT])
+    order = hazard_supervise(hazard=hazard, actor=users[Role.OFFICE_ADMIN], reason="督办")
+    order_acknowledge(order=order, actor=users[Role.DEPARTMENT], reason="签收")
     out = io.StringIO()
     call_command("verify_history", stdout=out, stderr=io.StringIO())
     assert "审计链完好" in out.getvalue()
-    assert f"✓ {TABLE}：5 行完好" in out.getvalue()
+    assert f"✓ {TABLE}：8 行完好" in out.getvalue()  # 5 + register, assign, supervise
+    assert f"✓ {Order.history.model._meta.db_table}：3 行完好" in out.getvalue()  # issue, m2m set, acknowledge
 
 
 def test_edited_row_is_named(rows):
