@@ -139,9 +139,9 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
 class FeedbackForm(forms.Form):
     problems = forms.CharField(label="存在问题", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     suggestions = forms.CharField(label="意见建议", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
-    rectification_deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    rectification_deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     deadline_note = forms.CharField(label="期限说明", required=False, max_length=500)
-    delivered_on = forms.DateField(label="反馈日期", widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = forms.DateField(label="反馈日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     recipient = forms.CharField(label="接收人（被检查单位）", required=False, max_length=100)
 
 
