@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -57,11 +60,25 @@ def _child(parent: Page, model, slug: str, report: SetupReport, **fields) -> Pag
     return page
 
 
+def _tree_roots(report: SetupReport) -> Page:
+    """Wagtail's data migrations make the default locale, the root page and the root collection;
+    a flushed database (transactional tests, a restore gone wrong) lacks them, so make them too."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+        report.add("文档根目录")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+        report.add("页面根节点")
+    return root
+
+
 def _home(report: SetupReport) -> HomePage:
     home = HomePage.objects.first()
     if home is not None:
         return home
-    root = Page.get_first_root_node()
+    root = _tree_roots(report)
     # Wagtail's own "Welcome" page (a bare Page) sits where the home page goes: move it aside.
     for welcome in root.get_children().filter(slug="home"):
         if welcome.specific_class is Page and not welcome.get_children().exists():
@@ -141,6 +158,7 @@ def setup_site() -> SetupReport:
     report = SetupReport()
     ensure_role_groups()
     with transaction.atomic():
+        _tree_roots(report)
         home = _home(report)
         _site(home, report)
         index = _child(home, NoticeIndexPage, "tongbao", report, title="通报",
