@@ -23,7 +23,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import Button, HeaderButton
+from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -93,11 +93,11 @@ class HistoryButtonMixin:
     """A 变更历史 button in the header of an object's edit and inspect pages."""
 
     @property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
         viewset = getattr(self, "audited_viewset", None)
         if viewset is not None and getattr(self, "object", None) is not None and self.object.pk:
-            buttons.append(Button("变更历史", url=changes_url(viewset, self.object), icon_name="history", priority=40))
+            buttons.append(changes_button(changes_url(viewset, self.object)))
         return buttons
 
 
