@@ -117,3 +117,16 @@ def test_plan_api_with_month_filter_and_focus_proposal(users, api_for, ref):
     bad = client.post("/api/v1/plans/", {"month": "2026-12-01", "group": comp.pk, "title": "x", "major_event": "春节"}, format="json")
     assert bad.status_code == 400 and "major_event" in bad.json()["errors"]
     assert client.get("/api/v1/plans/focus-proposal/?month=2026-12").status_code == 200
+
+
+def test_demo_command_is_idempotent(ref):
+    from django.core.management import call_command
+
+    from cms.checklists.models import ChecklistTemplate
+
+    call_command("load_inspection_demo")
+    groups, templates = InspectionGroup.objects.count(), ChecklistTemplate.objects.count()
+    assert templates == 2 and all(t.current_version for t in ChecklistTemplate.objects.all())
+    call_command("load_inspection_demo")
+    call_command("sync_special_groups")
+    assert (InspectionGroup.objects.count(), ChecklistTemplate.objects.count()) == (groups, templates)
