@@ -115,3 +115,21 @@ def test_draft_notice_is_not_served_to_anyone_publicly(publish_notice, users):
     draft = publish_notice("草稿通报", visibility="public", live=False)
     assert client_for(None).get("/api/v2/pages/?type=notices.NoticePage").json()["meta"]["total_count"] == 0
     assert client_for(users[Role.OFFICE_ADMIN]).get(f"/api/v2/pages/{draft.pk}/").status_code == 404
+
+
+def test_api_serializes_hazard_and_unit_blocks_for_clients(publish_notice, make_target, ref):
+    from workflows.hazards.services import hazard_register
+
+    target = make_target("荔城化工厂", jurisdiction="拱辰街道")
+    hazard = hazard_register(actor=None, reason="测试", description="储罐区未设防火堤", target=target, sector=ref["sectors"]["危化品"])
+    page = publish_notice("隐患通报", body=[
+        {"type": "hazards", "value": {"heading": "隐患清单", "hazards": [hazard.pk]}},
+        {"type": "units", "value": {"heading": "涉及属地", "departments": [ref["departments"]["应急管理局"].pk],
+                                    "jurisdictions": [ref["jurisdictions"]["拱辰街道"].pk], "note": ""}},
+    ])
+    body = Client().get(f"/api/v2/pages/{page.pk}/").json()["body"]
+    listed = body[0]["value"]["hazards"][0]
+    assert listed["code"] == hazard.code and listed["target"] == "荔城化工厂" and listed["level"] == "一般隐患"
+    assert body[1]["value"]["jurisdictions"][0]["name"] == "拱辰街道"
+    html = Client().get(page.get_url()).content.decode()
+    assert "储罐区未设防火堤" in html and "应急管理局" in html

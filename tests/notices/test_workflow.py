@@ -170,3 +170,22 @@ def test_month_results_admin_view_opens_the_draft_in_the_editor(site, users):
     page = NoticePage.objects.get(report_month=month)
     assert response["Location"].endswith(f"/admin/pages/{page.pk}/edit/")
     assert admin_client(users[Role.DEPARTMENT]).get("/admin/notices/month-results/").status_code in (302, 403)
+
+
+def test_draft_with_hazard_and_unit_blocks_opens_in_the_editor_and_renders(site, users, make_target, ref):
+    leader = users[Role.OFFICE_ADMIN]
+    target = make_target("荔城化工厂", jurisdiction="拱辰街道")
+    hazard = hazard_register(actor=None, reason="测试", description="储罐区未设防火堤", target=target, sector=ref["sectors"]["危化品"])
+    hazard.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    hazard._change_reason = "测试：整改时限"
+    hazard.save()
+    page = notice_draft_month_results(actor=leader, reason="测试", month=timezone.localdate())
+    c = admin_client(leader)
+    assert c.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    preview = c.get(f"/admin/pages/{page.pk}/view_draft/")
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "储罐区未设防火堤" in html and "拱辰街道" in html
+    api = c.get("/api/v2/pages/?type=notices.NoticePage&fields=body")
+    assert api.status_code == 200  # a draft is not listed, even for the office
+    assert api.json()["meta"]["total_count"] == 0
