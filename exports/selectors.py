@@ -296,25 +296,39 @@ def order_document(order) -> OfficialDocumentData:
 
 
 def inspection_feedback(inspection) -> OfficialDocumentData:
-    """督导检查反馈意见 to the inspected unit (五（三）: 第一时间向被督导检查的单位反馈意见)."""
+    """督导检查反馈意见 to the inspected unit (五（三）: 第一时间向被督导检查的单位反馈意见): the
+    feedback record's problems and suggestions when the group wrote one, and the hazards found."""
     group = inspection.group
     hazards = Hazard.objects.filter(inspection=inspection)
     rows = tuple(four_list_rows(hazards))
     majors = sum(1 for r in rows if r.level.startswith("重大"))
-    body = [
-        f"{inspection.inspected_on.year}年{inspection.inspected_on.month}月{inspection.inspected_on.day}日，"
-        f"{group.name}以{inspection.get_method_display()}方式对你单位开展安全生产督导检查。",
-        f"本次督导检查发现隐患问题{len(rows)}项，其中重大隐患问题{majors}项、一般隐患问题{len(rows) - majors}项。" if rows
-        else "本次督导检查未发现隐患问题，请继续落实安全生产主体责任，强化风险排查和隐患自查自改。",
-    ]
+    feedback = _feedback_record(inspection)
+    day = inspection.inspected_on
+    body = [f"{day.year}年{day.month}月{day.day}日，{group.name}以{inspection.get_method_display()}方式对你单位开展安全生产督导检查。"]
+    body.append(f"本次督导检查发现隐患问题{len(rows)}项，其中重大隐患问题{majors}项、一般隐患问题{len(rows) - majors}项。" if rows
+                else "本次督导检查未发现隐患问题，请继续落实安全生产主体责任，强化风险排查和隐患自查自改。")
+    if feedback is not None and feedback.problems.strip():
+        body += ["一、存在问题", feedback.problems.strip()]
+    if feedback is not None and feedback.suggestions.strip():
+        body += ["二、意见建议", feedback.suggestions.strip()]
     if rows:
-        body += ["能立即整改的，要即行即改；一时无法整改到位的，要制定整改方案，明确任务、时间和责任人，按期整改到位。",
-                 "重大隐患将予以挂牌督办。"]
+        body.append("能立即整改的，要即行即改；一时无法整改到位的，要制定整改方案，明确任务、时间和责任人，按期整改到位；"
+                    "重大隐患将予以挂牌督办。")
+    if feedback is not None and feedback.deadline_note.strip():
+        body.append(feedback.deadline_note.strip())
     deadlines = [r.deadline for r in rows if r.deadline]
+    reply_due = getattr(feedback, "rectification_deadline", None) or (max(deadlines) if deadlines else None)
     return OfficialDocumentData(
-        kind="督导检查反馈意见", doc_number="", title="安全生产督导检查反馈意见", addressee=inspection.target.name,
-        body="\n".join(body), issuer=group.lead_department.name, issued_on=inspection.inspected_on, rows=rows,
-        reply_due=max(deadlines) if deadlines else None)
+        kind="督导检查反馈意见", doc_number="", title="安全生产督导检查反馈意见",
+        addressee=inspection.target.name, body="\n".join(body),
+        issuer=group.lead_department.name, issued_on=getattr(feedback, "delivered_on", None) or day, rows=rows, reply_due=reply_due)
+
+
+def _feedback_record(inspection):
+    model = optional_model("inspections.InspectionFeedback")
+    if model is None:
+        return None
+    return model.objects.filter(inspection=inspection).first()
 
 
 class _TextLines(HTMLParser):
