@@ -1,5 +1,5 @@
 """StreamField blocks of a 通报: paragraphs, headings, tables, and lists of hazards or units
-chosen from the data (a plain select over our models: no snippet registration needed)."""
+chosen from the data (hazards through the hazard snippet chooser; the few departments and jurisdictions as a plain select)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django import forms
 from django.utils.functional import cached_property
 from wagtail import blocks
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 
 class ModelSelectBlock(blocks.ChooserBlock):
@@ -28,11 +29,15 @@ class ModelSelectBlock(blocks.ChooserBlock):
         return value.pk if value is not None else None
 
 
-class HazardSelectBlock(ModelSelectBlock):
-    target_model = "hazards.Hazard"
+class HazardChooserBlock(SnippetChooserBlock):
+    """A hazard picked in the hazard snippet's chooser (paginated: there may be many thousands)."""
 
-    def get_queryset(self):
-        return self.model_class.objects.select_related("target", "jurisdiction").order_by("-found_at")
+    def __init__(self, **kwargs):
+        super().__init__("hazards.Hazard", **kwargs)
+
+    def deconstruct(self):
+        _, _, kwargs = super().deconstruct()
+        return ("notices.blocks.HazardChooserBlock", (), kwargs)
 
     def get_api_representation(self, value, context=None):
         if value is None:
@@ -64,7 +69,7 @@ class JurisdictionSelectBlock(ModelSelectBlock):
 
 class HazardListBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label="标题", required=False, max_length=100)
-    hazards = blocks.ListBlock(HazardSelectBlock(label="隐患"), label="隐患")
+    hazards = blocks.ListBlock(HazardChooserBlock(label="隐患"), label="隐患")
 
     class Meta:
         icon = "warning"
@@ -93,3 +98,9 @@ class NoticeBodyBlock(blocks.StreamBlock):
     )
     hazards = HazardListBlock()
     units = UnitListBlock()
+
+
+class HazardSelectBlock(ModelSelectBlock):
+    """Superseded by ``HazardChooserBlock``; kept because migration 0001 names it."""
+
+    target_model = "hazards.Hazard"
