@@ -73,6 +73,8 @@ def test_action_form_calls_the_service(client, users, make_target, ref):
     row = Hazard.history.filter(id=hazard.pk).latest("history_id")
     assert (row.history_change_reason, row.ip_address, row.history_user_id) == ("后台交办", "10.1.2.3", office.pk)
     assert Order.objects.filter(hazards=hazard, kind="assignment").exists()
+    changes = client.get(f"{LIST}changes/{hazard.pk}/").content.decode()
+    assert "后台交办" in changes and "10.1.2.3" in changes and "已交办" in changes
     # stale version: refused, nothing changes
     response = client.post(f"{LIST}act/{hazard.pk}/supervise/", {"supervise-version": 1}, follow=True)
     assert "已被他人处理" in response.content.decode()
