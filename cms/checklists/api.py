@@ -6,6 +6,7 @@ Read-only: checklists are built in the admin (检查表 → 编辑内容), where
 
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cms.api.viewsets import ScopedReadOnlyViewSet
@@ -52,7 +53,8 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
         model = ChecklistTemplate
         fields = ["id", "name", "sectors", "description", "is_retired", "sort_order", "copied_from", "versions", "current_version"]
 
-    def get_current_version(self, obj) -> ChecklistVersionSerializer | None:
+    @extend_schema_field(ChecklistVersionSerializer(allow_null=True))
+    def get_current_version(self, obj):
         published = [v for v in obj.versions.all() if v.is_published]
         if not published:
             return None

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import path
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -235,7 +235,8 @@ class InspectionSerializer(serializers.ModelSerializer):
                   "inspectors", "summary", "started_at", "submitted_at", "fill_seconds", "flag_no_evidence", "flag_too_fast", "created_by",
                   "answers", "photos", "hazards", "feedback"]
 
-    def get_feedback(self, obj) -> FeedbackSerializer | None:
+    @extend_schema_field(FeedbackSerializer(allow_null=True))
+    def get_feedback(self, obj):
         feedback = getattr(obj, "feedback", None) if hasattr(obj, "feedback") else None  # reverse one-to-one may be missing
         return FeedbackSerializer(feedback).data if feedback else None
 
