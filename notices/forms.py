@@ -24,7 +24,13 @@ def rate_limit() -> tuple[int, int]:
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For: a header the client sets would let it dodge the limit.
+    """The address the limit counts. X-Forwarded-For is trusted only for the ``TRUSTED_PROXY_HOPS``
+    proxies we run (settings, default 0): its earlier entries are whatever the client sent."""
+    hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0) or 0)
+    if hops > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -196,3 +196,20 @@ def test_dismiss_needs_a_reason(tipoff, users):
     tipoff_dismiss(actor=users[Role.OFFICE_ADMIN], reason="经核实不在本区", tipoff=tipoff)
     tipoff.refresh_from_db()
     assert tipoff.state == TipOffState.DISMISSED and tipoff.dismiss_reason == "经核实不在本区"
+
+
+def test_forwarded_address_counts_only_behind_a_trusted_proxy(site):
+    spoofing = Client(HTTP_X_FORWARDED_FOR="1.2.3.4")
+    for i in range(5):
+        spoofing.defaults["HTTP_X_FORWARDED_FOR"] = f"1.2.3.{i}"  # a new address each time: ignored
+        answer = open_form(spoofing, site["tipoff"])
+        assert post(spoofing, site["tipoff"], answer=answer).status_code == 200
+    answer = open_form(spoofing, site["tipoff"])
+    assert post(spoofing, site["tipoff"], answer=answer).status_code == 429
+    cache.clear()
+    with override_settings(TRUSTED_PROXY_HOPS=1):
+        for i in range(6):  # behind our proxy every visitor has the proxy's REMOTE_ADDR; the header tells them apart
+            visitor = Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+            answer = open_form(visitor, site["tipoff"])
+            assert post(visitor, site["tipoff"], answer=answer).status_code == 200
+        assert TipOff.objects.filter(ip_address="203.0.113.5").exists()

@@ -133,3 +133,11 @@ def test_api_serializes_hazard_and_unit_blocks_for_clients(publish_notice, make_
     assert body[1]["value"]["jurisdictions"][0]["name"] == "拱辰街道"
     html = Client().get(page.get_url()).content.decode()
     assert "储罐区未设防火堤" in html and "应急管理局" in html
+
+
+def test_admin_page_search_reveals_nothing_to_units(notices, users):
+    for role in (Role.DEPARTMENT, Role.JURISDICTION, Role.INSPECTOR, Role.AUDITOR):
+        response = client_for(users[role]).get("/admin/pages/search/", {"q": "内部"})
+        assert "内部通报丙" not in response.content.decode(), role
+    office = client_for(users[Role.OFFICE_EDITOR]).get("/admin/pages/search/", {"q": "内部通报丙"})
+    assert office.status_code == 200
