@@ -122,6 +122,15 @@ def _p(name: str, description: str, type_=str, required: bool = False) -> OpenAp
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=required, description=description)
 
 
+MAX_ID = 2**62  # larger ids cannot exist and overflow SQLite's INTEGER
+
+
+def existing_id(value: int) -> int:
+    if value > MAX_ID:
+        raise NotFound()
+    return value
+
+
 class ExportView(APIView):
     renderer_classes = [JSONRenderer, FileRenderer]
 
@@ -162,7 +171,7 @@ class OrderExport(ExportView):
     @extend_schema(operation_id="export_order", tags=["导出"], responses=DOCX_RESPONSE)
     def get(self, request, pk: int):
         model = optional_model("hazards.Order")
-        order = scoped(model.objects.all(), request.user).filter(pk=pk).first() if model is not None else None
+        order = scoped(model.objects.all(), request.user).filter(pk=existing_id(pk)).first() if model is not None else None
         if order is None:
             raise NotFound()
         document = selectors.order_document(order)
@@ -176,7 +185,7 @@ class NoticeExport(ExportView):
     @extend_schema(operation_id="export_notice", tags=["导出"], responses=DOCX_RESPONSE)
     def get(self, request, page_id: int):
         model = optional_model("notices.NoticePage")
-        page = model.objects.filter(pk=page_id).first() if model is not None else None
+        page = model.objects.filter(pk=existing_id(page_id)).first() if model is not None else None
         if page is None or not _can_read_notice(request.user, page):
             raise NotFound()
         document = selectors.notice_document(page)
@@ -199,7 +208,7 @@ class InspectionFeedbackExport(ExportView):
 
     @extend_schema(operation_id="export_inspection_feedback", tags=["导出"], responses=DOCX_RESPONSE)
     def get(self, request, pk: int):
-        inspection = scoped(Inspection.objects.select_related("group__lead_department", "target"), request.user).filter(pk=pk).first()
+        inspection = scoped(Inspection.objects.select_related("group__lead_department", "target"), request.user).filter(pk=existing_id(pk)).first()
         if inspection is None:
             raise NotFound()
         document = selectors.inspection_feedback(inspection)

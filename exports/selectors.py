@@ -113,8 +113,10 @@ def filter_hazards(queryset: QuerySet, params) -> QuerySet:
         out = []
         for value in values:
             for part in str(value or "").split(","):
-                if part.strip().isdigit():
-                    out.append(int(part))
+                part = part.strip()
+                if part.isdigit():
+                    # a longer number cannot be an id (and would overflow SQLite): it matches nothing
+                    out.append(int(part) if len(part) <= 18 else -1)
         return out
 
     for name, field in (("state", "state"), ("level", "level"), ("source", "source")):

@@ -80,6 +80,8 @@ def test_hazard_ledger_applies_filters_and_scope(march, ref, users, api_for):
     # 拱辰街道's user sees only hazards located there
     mine = list(workbook(api_for(users[Role.JURISDICTION]).get("/api/v1/exports/hazard-ledger/"))["隐患台账"].iter_rows(min_row=2, values_only=True))
     assert sorted(r[7] for r in mine) == sorted(["储罐区未设置防火堤", "安全警示标志缺失", "砂轮机防护罩缺失", "二月的隐患"])
+    huge = workbook(api_for(users[Role.OFFICE_EDITOR]).get("/api/v1/exports/hazard-ledger/", {"sector": "9" * 30}))
+    assert huge.active.max_row == 1  # an impossible id matches nothing (and does not fail)
     by_sector = list(workbook(api_for(users[Role.OFFICE_EDITOR]).get(
         "/api/v1/exports/hazard-ledger/", {"sector": ref["sectors"]["工贸"].pk, "search": "砂轮"}))["隐患台账"].iter_rows(min_row=2, values_only=True))
     assert [r[7] for r in by_sector] == ["砂轮机防护罩缺失"]
@@ -130,6 +132,7 @@ def test_order_as_word(march, users, api_for, ref):
     # 拱辰街道 received it
     assert api_for(users[Role.JURISDICTION]).get(f"/api/v1/exports/orders/{order.pk}/").status_code == 200
     assert api_for(users[Role.DEPARTMENT]).get("/api/v1/exports/orders/999999/").status_code == 404
+    assert api_for(users[Role.OFFICE_ADMIN]).get("/api/v1/exports/orders/99999999999999999999/").status_code == 404
 
 
 def test_inspection_feedback_as_word(march, users, api_for, make_user):
