@@ -99,3 +99,35 @@ def test_concurrent_reminder_runs_issue_once(users, make_target):
     assert Order.objects.filter(kind="reminder").count() == 1
     assert ReminderLog.objects.count() == 3
     assert sorted(Order.objects.values_list("serial", flat=True)) == [1]
+
+
+def test_two_concurrent_http_verify_requests_one_wins(users, make_target, live_server):
+    """The same race through the API over HTTP (live server, one thread per request): one 200, one 409."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from rest_framework.authtoken.models import Token
+
+    office_a, office_b = users[Role.OFFICE_ADMIN], users[Role.OFFICE_EDITOR]
+    hazard = advance(register(office_a, make_target("接口并发厂")), HazardState.SUBMITTED, office=office_a, responsible=users[Role.DEPARTMENT])
+    tokens = [Token.objects.create(user=u).key for u in (office_a, office_b)]
+    url = f"{live_server.url}/api/v1/hazards/{hazard.pk}/verify/"
+
+    def post(i):
+        body = json.dumps({"version": hazard.version, "reason": f"复核{i}"}).encode()
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Authorization": f"Token {tokens[i]}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    results = run_at_once(2, post)
+    assert sorted(status for status, _ in results) == [200, 409], results
+    conflict = next(body for status, body in results if status == 409)
+    assert "请刷新后重试" in conflict["detail"]
+    hazard.refresh_from_db()
+    assert hazard.state == HazardState.CLOSED
+    assert Hazard.history.filter(id=hazard.pk, last_action="verify").count() == 1
