@@ -66,7 +66,8 @@ def test_builder_preview_listing_and_compliance_pages_render(client, users, chec
     sync_special_groups()
     ensure_standing_groups()
     for url in ("/admin/snippets/inspections/inspection/", "/admin/snippets/inspections/inspectionplan/add/",
-                "/admin/snippets/inspections/inspectiongroup/", "/admin/inspections/compliance/?month=2026-11", "/admin/"):
+                "/admin/snippets/inspections/inspectiongroup/", "/admin/snippets/inspections/inspectionplan/",
+                "/admin/snippets/inspections/inspectionfeedback/", "/admin/snippets/inspections/inspectiongroup/add/", "/admin/inspections/compliance/?month=2026-11", "/admin/"):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "综合督导检查重点建议" in client.get("/admin/snippets/inspections/inspectionplan/add/").content.decode()
