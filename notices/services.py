@@ -176,6 +176,8 @@ def notice_draft_month_results(*, actor, reason: str, month: datetime.date, inde
         n += 1
         slug = f"{base_slug}-{n}"
     page.slug = slug
+    if n > 1:  # a second draft for the same month needs its own placeholder number too
+        page.document_number = f"荔安办〔{timezone.localdate().year}〕待定号（{month:%Y%m}-{n}）"
     page.addressee_jurisdictions.set(Jurisdiction.objects.filter(is_active=True))
     page.addressee_departments.set(Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True))
     with transaction.atomic():

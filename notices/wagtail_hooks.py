@@ -34,10 +34,11 @@ from .visibility import can_read_notice
 
 
 class OfficeOnlyPolicy(ModelPermissionPolicy):
-    """The triage queue is the office's: view and handle, never add or delete by hand."""
+    """The triage queue is the office's: view it; accept or dismiss through the action pages only
+    (never add, edit or delete a report by hand)."""
 
     def user_has_permission(self, user, action):
-        return action in ("view", "change") and is_office(user)
+        return action == "view" and is_office(user)
 
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_permission(user, action)
@@ -152,11 +153,6 @@ class TipOffViewSet(SnippetViewSet):
     export_filename = "受理举报"
     inspect_view_fields = ["code", "place", "description", "contact", "state", "submitted_at", "hazard", "dismiss_reason",
                            "handled_at", "handled_by"]
-
-    def get_edit_handler(self):
-        from wagtail.admin.panels import FieldPanel, ObjectList
-
-        return ObjectList([FieldPanel("place", read_only=True), FieldPanel("description", read_only=True)]).bind_to_model(self.model)
 
 
 @hooks.register("register_admin_urls")

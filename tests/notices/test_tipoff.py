@@ -213,3 +213,13 @@ def test_forwarded_address_counts_only_behind_a_trusted_proxy(site):
             answer = open_form(visitor, site["tipoff"])
             assert post(visitor, site["tipoff"], answer=answer).status_code == 200
         assert TipOff.objects.filter(ip_address="203.0.113.5").exists()
+
+
+def test_office_cannot_edit_or_delete_a_tipoff_by_hand(tipoff, users):
+    c = Client()
+    c.force_login(users[Role.OFFICE_ADMIN])
+    assert c.get(f"/admin/snippets/notices/tipoff/inspect/{tipoff.pk}/").status_code == 200
+    for url in (f"/admin/snippets/notices/tipoff/edit/{tipoff.pk}/", f"/admin/snippets/notices/tipoff/delete/{tipoff.pk}/",
+                "/admin/snippets/notices/tipoff/add/"):
+        assert c.get(url).status_code in (302, 403, 404), url
+    assert TipOff.objects.filter(pk=tipoff.pk).exists()
