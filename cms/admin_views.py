@@ -338,6 +338,7 @@ class AuditedSnippetViewSet(SnippetViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     index_template_name = "cms/snippet_index.html"
+    index_results_template_name = "cms/snippet_index_results.html"
     search_backend_name = None  # substring (icontains) search: Chinese needs no word splitting
 
     def get_index_view_kwargs(self, **kwargs):

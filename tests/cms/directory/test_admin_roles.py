@@ -252,3 +252,11 @@ def test_office_editor_cannot_rebind_users(client, users, ref):
     assert client.post(url(UserProfile, "edit", profile), form).status_code == 403
     profile.refresh_from_db()
     assert profile.jurisdiction.name == "拱辰街道"
+
+
+def test_empty_listings_speak_chinese(client, users):
+    login(client, users[Role.OFFICE_EDITOR])
+    html = client.get(url(Target, "list")).content.decode()
+    assert "还没有监管对象" in html and "There are no" not in html
+    html = client.get(url(Target, "list"), {"q": "不存在的名称"}).content.decode()
+    assert "没有符合条件的监管对象" in html
