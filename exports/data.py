@@ -115,6 +115,7 @@ class DistrictReportData:
     orders_summary: str = ""
     suggestions: list[str] = field(default_factory=list)
     rows: Iterable[FourListRow] = field(default_factory=list)
+    group_reports: list[tuple[str, str, str]] = field(default_factory=list)  # 专项督导组: (name, problems, next steps)
 
 
 @dataclass(frozen=True)

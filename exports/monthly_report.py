@@ -169,6 +169,10 @@ def build_district_report(data: DistrictReportData) -> bytes:
         if dept.problems.strip():
             add_paragraph(doc, f"{dept.facts.department_name}：", BODY)
             add_prose(doc, dept.problems)
+    for name, problems, _ in data.group_reports:
+        if problems.strip():
+            add_paragraph(doc, f"{name}：", BODY)
+            add_prose(doc, problems)
 
     add_paragraph(doc, "三、工作措施", H1)
     if data.orders_summary:
@@ -177,6 +181,10 @@ def build_district_report(data: DistrictReportData) -> bytes:
         if dept.next_steps.strip():
             add_paragraph(doc, f"{dept.facts.department_name}：", BODY)
             add_prose(doc, dept.next_steps)
+    for name, _, next_steps in data.group_reports:
+        if next_steps.strip():
+            add_paragraph(doc, f"{name}：", BODY)
+            add_prose(doc, next_steps)
     if not data.orders_summary and not any(d.next_steps.strip() for d in departments):
         add_paragraph(doc, "各单位按照“四个清单”对本月发现的隐患问题实行交办、整改、销号全过程闭环管理。", BODY)
 

@@ -266,8 +266,13 @@ def district_report_data(year: int, month: int, *, today: datetime.date | None =
     if breakdown:
         top = sorted(breakdown, key=lambda x: -x[1])[:2]
         suggestions.append(f"下月综合督导检查建议聚焦{'、'.join(n for n, _, _ in top)}等隐患较多的行业领域。")
+    group_reports = []
+    report_model = optional_model("reporting.MonthlyReport")
+    if report_model is not None:
+        for report in report_model.objects.filter(month=period.start, group__isnull=False).select_related("group"):
+            group_reports.append((report.group.name, report.problems or "", report.next_steps or ""))
     return DistrictReportData(
-        year=year, month=month, unit_name=OFFICE_NAME, report_date=today, departments=departments,
+        group_reports=group_reports, year=year, month=month, unit_name=OFFICE_NAME, report_date=today, departments=departments,
         sector_breakdown=breakdown, overdue_count=overdue, open_major_count=open_major, closed_count=closed,
         orders_summary=orders_summary, suggestions=suggestions, rows=four_list_rows(month_hazards, today=today))
 

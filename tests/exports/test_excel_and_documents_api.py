@@ -152,6 +152,12 @@ def test_inspection_feedback_as_word(march, users, api_for, make_user):
 
 def test_district_roll_up_is_for_the_office(march, users, api_for):
     assert api_for(users[Role.DEPARTMENT]).get("/api/v1/exports/district-report/", {"month": "2026-03"}).status_code == 403
+    from workflows.reporting.models import MonthlyReport
+
+    group_report = MonthlyReport(month=datetime.date(2026, 3, 1), group=march["groups"][0], deadline=datetime.date(2026, 4, 7),
+                                 problems="专项组发现的共性问题。", next_steps="专项组下一步措施。")
+    group_report._change_reason = "测试数据"
+    group_report.save()
     response = api_for(users[Role.OFFICE_ADMIN]).get("/api/v1/exports/district-report/", {"month": "2026-03"})
     assert response.status_code == 200
     doc = open_docx(response.content)
@@ -164,3 +170,5 @@ def test_district_roll_up_is_for_the_office(march, users, api_for):
     assert "发现隐患问题6项，其中重大隐患问题1项、一般隐患问题5项、突出隐患2项" in summary
     assert "（一）区住建局" in texts and "（二）区应急管理局" in texts
     assert len(doc.tables[0].rows) == 2 + 6
+    assert texts.index("专项组发现的共性问题。") < texts.index("三、工作措施") < texts.index("专项组下一步措施。")
+    assert texts[texts.index("专项组发现的共性问题。") - 1] == "应急管理局危化品督导检查组："
