@@ -141,7 +141,10 @@ UPLOAD_MAX_EXCEL_BYTES = int(os.environ.get("UPLOAD_MAX_EXCEL_BYTES", 5 * 1024 *
 UPLOAD_MAX_EXCEL_ROWS = int(os.environ.get("UPLOAD_MAX_EXCEL_ROWS", 20000))
 
 LOGIN_URL = "wagtailadmin_login"
-AUTHENTICATION_BACKENDS = ["cms.security.LimitedAuthBackend"]  # ModelBackend + lockout after repeated failures
+AUTHENTICATION_BACKENDS = [
+    "cms.security.LimitedAuthBackend",  # ModelBackend + lockout after repeated failures
+    "django.contrib.auth.backends.ModelBackend",  # sessions made by it (force_login, older logins) stay valid
+]
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
 
