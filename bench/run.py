@@ -413,6 +413,7 @@ def run_clients(ports: list[int], threads: int, work, duration: float | None = N
 
 
 _TOKENS: list[str] = []
+EXPORT_TIMEOUT = int(os.environ.get("BENCH_EXPORT_TIMEOUT", "1200"))
 
 
 def token_of_thread(n: int) -> str:
@@ -516,7 +517,12 @@ def bench_exports() -> None:
             print(f"\n（bench/{script} 尚不存在，跳过）")
             continue
         print(f"\n## bench/{script}\n")
-        result = subprocess.run([PYTHON, str(path)], cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=1200)
+        try:
+            result = subprocess.run([PYTHON, str(path)], cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=EXPORT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            print(f"（bench/{script} 超过 {EXPORT_TIMEOUT} 秒未完成，已停止）")
+            RESULTS[f"bench/{script}"] = f"timeout {EXPORT_TIMEOUT}s"
+            continue
         print(result.stdout)
         if result.returncode:
             print(f"（bench/{script} 退出码 {result.returncode}）\n{result.stderr[-2000:]}")
