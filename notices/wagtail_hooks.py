@@ -25,7 +25,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from cms.directory.models import Sector, Target
 from cms.errors import ServiceError
-from cms.roles import is_office
+from cms.roles import is_auditor, is_office
 from workflows.hazards.models import HazardLevel
 
 from .models import NoticeAttachment, NoticePage, TipOff, TipOffPhoto, TipOffState
@@ -38,7 +38,8 @@ class OfficeOnlyPolicy(ModelPermissionPolicy):
     (never add, edit or delete a report by hand)."""
 
     def user_has_permission(self, user, action):
-        return action == "view" and is_office(user)
+        # the office triages; auditors see everything, read-only
+        return action == "view" and (is_office(user) or is_auditor(user))
 
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_permission(user, action)
@@ -126,8 +127,9 @@ class TipOffActionView(WagtailAdminTemplateMixin, FormView):
 
 
 def tipoff_photo(request, pk: int):
-    """Photos are shown to the office only, through this view (never a public media URL)."""
-    _check_office(request)
+    """Photos are shown to the office and auditors only, through this view (never a public media URL)."""
+    if not (is_office(request.user) or is_auditor(request.user)):
+        raise PermissionDenied
     photo = get_object_or_404(TipOffPhoto, pk=pk)
     response = FileResponse(photo.image.open("rb"), content_type=f"image/{'jpeg' if photo.extension == 'jpg' else photo.extension}")
     response["Cache-Control"] = "private, no-store"

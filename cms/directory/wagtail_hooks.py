@@ -48,6 +48,9 @@ class VillageViewSet(AuditedSnippetViewSet):
     export_filename = "村居"
     search_fields = ["name"]
 
+    def get_queryset(self, request):
+        return Village.objects.select_related("jurisdiction")
+
 
 class SectorViewSet(AuditedSnippetViewSet):
     model = Sector
@@ -75,6 +78,9 @@ class SpecialAssignmentViewSet(AuditedSnippetViewSet):
     list_export = ["department", "jurisdiction", "note", "is_active"]
     export_filename = "专项督导属地分工"
 
+    def get_queryset(self, request):
+        return SpecialAssignment.objects.select_related("department", "jurisdiction")
+
 
 class ExpertViewSet(AuditedSnippetViewSet):
     model = Expert
@@ -97,6 +103,9 @@ class TargetCategoryViewSet(AuditedSnippetViewSet):
     export_filename = "监管对象类别"
     search_fields = ["name"]
     ordering = ["sort_order", "id"]
+
+    def get_queryset(self, request):
+        return TargetCategory.objects.select_related("parent")
 
 
 class TargetIndexView(ScopedIndexView):
@@ -122,6 +131,10 @@ class TargetViewSet(AuditedSnippetViewSet):
     icon = "cogs"
     menu_label = "监管对象"
     index_view_class = TargetIndexView
+
+    def get_queryset(self, request):
+        return Target.objects.select_related("jurisdiction", "village__jurisdiction")
+
     list_display = ["name", "jurisdiction", "village", "kind", "contact_person", "contact_phone", "is_active"]
     list_filter = ["jurisdiction", "kind", "sectors", "categories", "is_active"]
     # The first eleven columns are the import layout (cms.directory.importing.COLUMNS), so an
