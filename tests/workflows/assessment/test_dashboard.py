@@ -9,7 +9,7 @@ import pytest
 from cms.dashboard import heat_map, rate_bars, stacked_bars
 from cms.roles import Role
 from tests.exports.builders import set_fields
-from workflows.assessment.dashboard import by_sector_and_state, jurisdiction_sector_matrix, month_counts
+from workflows.assessment.dashboard import by_sector_and_state, jurisdiction_sector_matrix, month_counts, rectification_by_month
 from workflows.hazards.models import HazardState
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,10 @@ def test_figures_follow_the_users_scope(march, users):
     assert (town["found"], town["overdue"], town["inspections"]) == (3, 1, 2)
     sectors, states, values = by_sector_and_state(users[Role.DEPARTMENT])  # 应急管理局: 危化品 and 工贸
     assert sectors == ["危化品", "工贸"] and values["危化品"] == {"登记": 4, "整改中": 1} and values["工贸"] == {"登记": 1}
+    set_fields(march["hazards"][1], state=HazardState.CLOSED)
+    labels, rates, counts = rectification_by_month(users[Role.OFFICE_EDITOR], today)
+    assert labels[-3:] == ["1月", "2月", "3月"] and len(labels) == 12
+    assert counts[-3:] == [0, 1, 6] and rates[-3:] == [None, 0.0, 1 / 6]
     rows, columns, matrix = jurisdiction_sector_matrix(users[Role.OFFICE_EDITOR])
     assert rows == ["拱辰街道", "新度镇", "北高镇"] and matrix[("北高镇", "危化品")] == 2
 
