@@ -25,7 +25,10 @@ migrate: venv
 
 demo: migrate
 	$(BIN)/python manage.py load_reference_data
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py setup_site
+	$(BIN)/python manage.py load_demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
+	$(BIN)/python manage.py load_inspection_demo
+	$(BIN)/python manage.py open_monthly_reports
 
 run: demo
 	$(BIN)/python manage.py ensure_admin
