@@ -28,6 +28,7 @@ demo: migrate
 	$(BIN)/python manage.py setup_site
 	$(BIN)/python manage.py load_demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD))
 	$(BIN)/python manage.py load_inspection_demo
+	$(BIN)/python manage.py load_loop_demo
 	$(BIN)/python manage.py open_monthly_reports
 
 run: demo
