@@ -193,7 +193,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["cms.api.schema.only_our_api"],
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "HazardLevelEnum": "workflows.hazards.models.HazardLevel",
+        "HazardStateEnum": "workflows.hazards.models.HazardState",
+        "OrderKindEnum": "workflows.hazards.models_orders.OrderKind",
+    },
     # Swagger UI from our own static files, not a CDN (the office network may have no internet).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
