@@ -33,6 +33,7 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, InspectView, SnippetViewSet
 
+from cms.api.parsers import CONTROL
 from cms.errors import ServiceError
 from cms.records import delete_record, save_record
 from cms.scope import can_write, scoped
@@ -42,9 +43,12 @@ class AuditedModelForm(WagtailAdminModelForm):
     change_reason = forms.CharField(label="变更原因", max_length=500, required=False,
                                     help_text="记入变更历史，供审计查阅", widget=forms.TextInput())
 
-    def _post_clean(self):
-        # Model validation runs again inside the service; errors there are shown on the form too.
-        super()._post_clean()
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and CONTROL.search(value):
+                self.add_error(name, "含有不可见的控制字符，请删除后重试")
+        return cleaned
 
 
 FORBIDDEN_MESSAGE = "您没有执行此操作的权限（只读角色，或该记录不在您的数据范围内）。"

@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cms.api.parsers import ControlCharacters
 from cms.errors import ServiceError
 from cms.records import validation_fields
 
@@ -37,7 +38,7 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, exceptions.NotFound) and exc.detail == exceptions.NotFound.default_detail:
         exc = exceptions.NotFound(MESSAGES[404])
-    elif isinstance(exc, exceptions.ParseError):
+    elif isinstance(exc, exceptions.ParseError) and not isinstance(exc, ControlCharacters):
         # DRF's text names the parser's English error ("JSON parse error - …").
         exc = exceptions.ParseError("请求内容格式错误，无法解析（请检查 JSON 或表单格式）")
     response = drf_exception_handler(exc, context)

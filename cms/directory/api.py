@@ -5,9 +5,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from cms.api.parsers import CleanFormParser, CleanMultiPartParser
 from cms.api.viewsets import RecordViewSet
 
 from . import importing
@@ -202,7 +202,7 @@ class TargetViewSet(RecordViewSet):
             400: OpenApiResponse(TargetImportReportSerializer, description="文件无法读取（仅 detail），或按 all_or_nothing 方式有错误行而未导入"),
         },
     )
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[CleanMultiPartParser, CleanFormParser])
     def import_excel(self, request):
         """按导入模板的列（名称、统一社会信用代码、对象类型、属地、村居、行业领域、类别标签、地址、联系人、联系电话、备注）导入；
         返回逐行错误报告。"""

@@ -173,6 +173,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cms.api.permissions.ScopedModelPermission"],
     "DEFAULT_PAGINATION_CLASS": "cms.api.pagination.StandardPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "cms.api.parsers.CleanJSONParser",
+        "cms.api.parsers.CleanFormParser",
+        "cms.api.parsers.CleanMultiPartParser",
+    ],
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

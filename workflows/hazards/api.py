@@ -11,9 +11,9 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from cms.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
 from cms.directory.models import Department, Jurisdiction, Sector, Target
 from cms.errors import NotAllowed
 from cms.scope import can_write, scoped
@@ -219,7 +219,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     search_fields = ["code", "description", "target__name", "responsible_person"]
     ordering_fields = ["deadline", "found_at", "id", "updated_at"]
     ordering = ["-found_at", "-id"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [CleanJSONParser, CleanMultiPartParser, CleanFormParser]
     action_permission_in_service = True
     service_actions = ("create", "assign", "plan", "submit", "fix_on_spot", "verify", "reject", "supervise")
 
