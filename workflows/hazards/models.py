@@ -117,6 +117,8 @@ class Hazard(models.Model):
             models.Index(fields=["state", "deadline"], name="hazard_state_deadline"),
             models.Index(fields=["sector", "found_at"], name="hazard_sector_found"),
             models.Index(fields=["responsible_department", "state"], name="hazard_respdept_state"),
+            # the default listing order (admin and API): newest first, paginated without sorting the table
+            models.Index(fields=["-found_at", "-id"], name="hazard_found_desc"),
         ]
 
     def __str__(self) -> str:
