@@ -15,13 +15,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.encoding import escape_uri_path
-from django.utils.html import format_html
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.chooser import (
@@ -379,10 +378,6 @@ class AuditedSnippetViewSet(SnippetViewSet):
         return super().get_urlpatterns() + [path("changes/<str:pk>/", self.history_list_view, name="changes")]
 
 
-def history_link_column() -> Column:
-    return Column("changes", label="变更历史", accessor=lambda obj: obj)
-
-
 def changes_url(viewset: SnippetViewSet, obj) -> str:
     return reverse(viewset.get_url_name("changes"), args=[obj.pk])
 
@@ -390,6 +385,3 @@ def changes_url(viewset: SnippetViewSet, obj) -> str:
 def changes_button(url: str) -> HeaderButton:
     return HeaderButton("变更历史", url=url, icon_name="history")
 
-
-def link(url: str, text: str) -> str:
-    return format_html('<a href="{}">{}</a>', url, text)
