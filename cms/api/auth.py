@@ -7,12 +7,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from cms.api.serializers import ApiSerializer
+
 
 class LoginThrottle(AnonRateThrottle):
     scope = "login"
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(ApiSerializer):
     username = serializers.CharField(label="用户名", max_length=150)
     password = serializers.CharField(label="密码", max_length=128, style={"input_type": "password"}, trim_whitespace=False)
 

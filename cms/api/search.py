@@ -4,6 +4,7 @@ splitting. On PostgreSQL the trigram indexes (``cms.dbops.trigram_index``) serve
 from functools import reduce
 from operator import or_
 
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.db.models import Q
 from rest_framework.filters import SearchFilter
 
@@ -20,6 +21,8 @@ class SubstringSearchFilter(SearchFilter):
         term = term[:100]
         q = reduce(or_, (Q(**{f"{f}__icontains": term}) for f in fields))
         queryset = queryset.filter(q)
-        if any("__" in f for f in fields):
+        # Only a path through a many-valued relation can repeat a row; DISTINCT over every column
+        # of a wide row is not free, so it is added only then.
+        if any(lookup_spawns_duplicates(queryset.model._meta, f) for f in fields):
             queryset = queryset.distinct()
         return queryset

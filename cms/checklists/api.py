@@ -9,12 +9,14 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cms.api.filters import FilterSet
+from cms.api.serializers import ApiModelSerializer
 from cms.api.viewsets import ScopedReadOnlyViewSet
 
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(ApiModelSerializer):
     section_title = serializers.CharField(source="section.title", read_only=True, default="", label="分组标题")
 
     class Meta:
@@ -23,13 +25,13 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
                   "hazard_level", "sort_order"]
 
 
-class ChecklistSectionSerializer(serializers.ModelSerializer):
+class ChecklistSectionSerializer(ApiModelSerializer):
     class Meta:
         model = ChecklistSection
         fields = ["id", "title", "sort_order"]
 
 
-class ChecklistVersionSerializer(serializers.ModelSerializer):
+class ChecklistVersionSerializer(ApiModelSerializer):
     template_name = serializers.CharField(source="template.name", read_only=True, label="检查表名称")
     sections = ChecklistSectionSerializer(many=True, read_only=True)
     items = ChecklistItemSerializer(many=True, read_only=True)
@@ -39,13 +41,13 @@ class ChecklistVersionSerializer(serializers.ModelSerializer):
         fields = ["id", "template", "template_name", "number", "is_published", "published_at", "note", "sections", "items"]
 
 
-class ChecklistVersionSummarySerializer(serializers.ModelSerializer):
+class ChecklistVersionSummarySerializer(ApiModelSerializer):
     class Meta:
         model = ChecklistVersion
         fields = ["id", "number", "is_published", "published_at", "note"]
 
 
-class ChecklistTemplateSerializer(serializers.ModelSerializer):
+class ChecklistTemplateSerializer(ApiModelSerializer):
     versions = ChecklistVersionSummarySerializer(many=True, read_only=True)
     current_version = serializers.SerializerMethodField(label="现行版本（含检查项）")
 
@@ -61,7 +63,7 @@ class ChecklistTemplateSerializer(serializers.ModelSerializer):
         return ChecklistVersionSerializer(max(published, key=lambda v: v.number), context=self.context).data
 
 
-class ChecklistTemplateFilter(filters.FilterSet):
+class ChecklistTemplateFilter(FilterSet):
     sector = filters.NumberFilter(field_name="sectors", label="行业领域")
 
     class Meta:

@@ -7,20 +7,22 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cms.api.filters import FilterSet
 from cms.api.parsers import CleanFormParser, CleanMultiPartParser
+from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 
 from . import importing
 from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, Village
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ApiModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "short_name", "code", "kind", "sort_order", "contact_person", "contact_phone", "is_active", "note"]
 
 
-class JurisdictionSerializer(serializers.ModelSerializer):
+class JurisdictionSerializer(ApiModelSerializer):
     village_count = serializers.IntegerField(read_only=True, source="villages.count")
 
     class Meta:
@@ -28,37 +30,37 @@ class JurisdictionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "code", "kind", "sort_order", "contact_person", "contact_phone", "is_active", "village_count"]
 
 
-class VillageSerializer(serializers.ModelSerializer):
+class VillageSerializer(ApiModelSerializer):
     class Meta:
         model = Village
         fields = ["id", "jurisdiction", "name", "kind", "sort_order", "is_active"]
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(ApiModelSerializer):
     class Meta:
         model = Sector
         fields = ["id", "name", "code", "is_key", "lead_departments", "description", "major_hazard_standard", "sort_order", "is_active"]
 
 
-class SpecialAssignmentSerializer(serializers.ModelSerializer):
+class SpecialAssignmentSerializer(ApiModelSerializer):
     class Meta:
         model = SpecialAssignment
         fields = ["id", "department", "jurisdiction", "note", "is_active"]
 
 
-class ExpertSerializer(serializers.ModelSerializer):
+class ExpertSerializer(ApiModelSerializer):
     class Meta:
         model = Expert
         fields = ["id", "name", "organization", "title", "specialty", "sectors", "phone", "is_active", "note"]
 
 
-class TargetCategorySerializer(serializers.ModelSerializer):
+class TargetCategorySerializer(ApiModelSerializer):
     class Meta:
         model = TargetCategory
         fields = ["id", "name", "code", "parent", "sort_order"]
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(ApiModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
 
     class Meta:
@@ -79,19 +81,19 @@ class TargetSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TargetImportRequestSerializer(serializers.Serializer):
+class TargetImportRequestSerializer(ApiSerializer):
     file = serializers.FileField(label="Excel 文件（.xlsx）", help_text="按导入模板填写的 .xlsx 文件")
     mode = serializers.ChoiceField(label="导入方式", choices=list(importing.MODES.items()), default=importing.MODE_ALL_OR_NOTHING,
                                    help_text="all_or_nothing：有错误行则不导入；good_rows：只导入正确的行")
 
 
-class ImportRowErrorSerializer(serializers.Serializer):
+class ImportRowErrorSerializer(ApiSerializer):
     row = serializers.IntegerField(label="行号")
     column = serializers.CharField(label="列")
     message = serializers.CharField(label="错误")
 
 
-class TargetImportReportSerializer(serializers.Serializer):
+class TargetImportReportSerializer(ApiSerializer):
     detail = serializers.CharField(label="结果")
     filename = serializers.CharField(label="文件名")
     mode = serializers.ChoiceField(label="导入方式", choices=list(importing.MODES.items()))
@@ -104,7 +106,7 @@ class TargetImportReportSerializer(serializers.Serializer):
     errors = ImportRowErrorSerializer(many=True, label="错误明细")
 
 
-class TargetFilter(filters.FilterSet):
+class TargetFilter(FilterSet):
     sector = filters.NumberFilter(field_name="sectors", label="行业领域")
     category = filters.NumberFilter(field_name="categories", label="类别标签")
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.errors import InvalidInput, NotAllowed
 from cms.scope import scope_for
@@ -19,7 +20,7 @@ from .models import AssessmentScheme
 from .selectors import Period, assess, evidence_query
 
 
-class AssessmentSchemeSerializer(serializers.ModelSerializer):
+class AssessmentSchemeSerializer(ApiModelSerializer):
     full_marks = serializers.DecimalField(label="满分", max_digits=8, decimal_places=2, read_only=True)
 
     class Meta:
@@ -40,7 +41,7 @@ class AssessmentSchemeViewSet(RecordViewSet):
     ordering_fields = ["year"]
 
 
-class IndicatorSerializer(serializers.Serializer):
+class IndicatorSerializer(ApiSerializer):
     key = serializers.CharField(label="指标代码")
     label = serializers.CharField(label="指标")
     weight = serializers.DecimalField(label="分值", max_digits=8, decimal_places=2)
@@ -52,7 +53,7 @@ class IndicatorSerializer(serializers.Serializer):
     evidence_url = serializers.CharField(label="明细记录（后台）")
 
 
-class DepartmentScoreSerializer(serializers.Serializer):
+class DepartmentScoreSerializer(ApiSerializer):
     department_id = serializers.IntegerField(label="单位编号")
     department_name = serializers.CharField(label="单位")
     total = serializers.DecimalField(label="总分", max_digits=8, decimal_places=2)
@@ -60,7 +61,7 @@ class DepartmentScoreSerializer(serializers.Serializer):
     indicators = IndicatorSerializer(many=True, label="指标")
 
 
-class AssessmentResultSerializer(serializers.Serializer):
+class AssessmentResultSerializer(ApiSerializer):
     start = serializers.DateField(label="开始日期")
     end = serializers.DateField(label="结束日期")
     scheme_year = serializers.IntegerField(label="方案年度")

@@ -13,7 +13,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cms.api.filters import FilterSet
 from cms.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
+from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector, Target
 from cms.errors import NotAllowed
 from cms.scope import can_write, scoped
@@ -26,7 +28,7 @@ from .services_orders import order_acknowledge, order_answer, order_close, order
 # --- serializers -------------------------------------------------------------------------------
 
 
-class HazardSerializer(serializers.ModelSerializer):
+class HazardSerializer(ApiModelSerializer):
     level_label = serializers.CharField(source="get_level_display", read_only=True, label="隐患等级名称")
     state_label = serializers.CharField(source="get_state_display", read_only=True, label="状态名称")
     sector_name = serializers.CharField(source="sector.name", read_only=True, label="行业领域名称")
@@ -60,7 +62,7 @@ class HazardDetailSerializer(HazardSerializer):
         return services.allowed_actions(self.context["request"].user, obj)
 
 
-class HazardRegisterSerializer(serializers.Serializer):
+class HazardRegisterSerializer(ApiSerializer):
     description = serializers.CharField(label="隐患问题", max_length=5000)
     target = serializers.PrimaryKeyRelatedField(label="监管对象", queryset=Target.objects.all())
     sector = serializers.PrimaryKeyRelatedField(label="行业领域", queryset=Sector.objects.all())
@@ -72,7 +74,7 @@ class HazardRegisterSerializer(serializers.Serializer):
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
 
 
-class HazardActionSerializer(serializers.Serializer):
+class HazardActionSerializer(ApiSerializer):
     version = serializers.IntegerField(label="版本（乐观并发：与当前版本不符则返回 409）", required=False, min_value=1, max_value=2**31 - 1)
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
 
@@ -113,14 +115,14 @@ class HazardSuperviseSerializer(HazardActionSerializer):
     due_date = serializers.DateField(label="督办时限", required=False, allow_null=True)
 
 
-class HazardHistoryChangeSerializer(serializers.Serializer):
+class HazardHistoryChangeSerializer(ApiSerializer):
     field = serializers.CharField(label="字段")
     label = serializers.CharField(label="字段名称")
     old = serializers.CharField(label="原值")
     new = serializers.CharField(label="新值")
 
 
-class HazardHistoryEntrySerializer(serializers.Serializer):
+class HazardHistoryEntrySerializer(ApiSerializer):
     object_type = serializers.CharField(label="记录类型")
     object_id = serializers.IntegerField(label="记录编号")
     history_id = serializers.IntegerField(label="历史编号")
@@ -134,7 +136,7 @@ class HazardHistoryEntrySerializer(serializers.Serializer):
     changes = HazardHistoryChangeSerializer(many=True, label="字段变化")
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ApiModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="类别名称")
     status_label = serializers.CharField(source="get_status_display", read_only=True, label="状态名称")
     recipient_name = serializers.CharField(read_only=True, label="接收单位名称")
@@ -153,7 +155,7 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderIssueSerializer(serializers.Serializer):
+class OrderIssueSerializer(ApiSerializer):
     kind = serializers.ChoiceField(label="类别", choices=OrderKind.choices)
     content = serializers.CharField(label="事项", max_length=5000)
     due_date = serializers.DateField(label="办理时限")
@@ -170,8 +172,8 @@ class OrderAnswerSerializer(HazardActionSerializer):
 # --- filters -----------------------------------------------------------------------------------
 
 
-class HazardFilter(filters.FilterSet):
-    state = filters.MultipleChoiceFilter(label="状态", choices=HazardState.choices)
+class HazardFilter(FilterSet):
+    state = filters.MultipleChoiceFilter(label="状态", choices=HazardState.choices, distinct=False)
     level = filters.ChoiceFilter(label="隐患等级", choices=HazardLevel.choices)
     overdue = filters.BooleanFilter(label="逾期", method="filter_overdue")
     supervised = filters.BooleanFilter(label="挂牌督办", field_name="is_supervised")
@@ -190,7 +192,7 @@ class HazardFilter(filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-class OrderFilter(filters.FilterSet):
+class OrderFilter(FilterSet):
     kind = filters.ChoiceFilter(label="类别", choices=OrderKind.choices)
     status = filters.MultipleChoiceFilter(label="状态", choices=OrderStatus.choices)
     hazard = filters.NumberFilter(label="涉及隐患", field_name="hazards")
@@ -224,7 +226,10 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     service_actions = ("create", "assign", "plan", "submit", "fix_on_spot", "verify", "reject", "supervise")
 
     def get_queryset(self):
-        return selectors.hazards_for_api(scoped(Hazard.objects.all(), self.request.user))
+        queryset = scoped(Hazard.objects.all(), self.request.user)
+        if self.action == "list":
+            return selectors.hazards_for_list(queryset)
+        return selectors.hazards_for_api(queryset)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -136,6 +136,8 @@ class Hazard(models.Model):
     def responsible_unit_name(self) -> str:
         if self.responsible_kind == self.ResponsibleKind.TARGET:
             return self.target.name
+        if "listed_unit_name" in self.__dict__:  # annotated by selectors.hazards_for_list
+            return self.listed_unit_name
         unit = self.responsible_department or self.responsible_jurisdiction
         return str(unit) if unit else ""
 

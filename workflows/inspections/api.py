@@ -22,6 +22,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.api.filters import FilterSet
+from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.scope import scope_for, scoped
 from workflows.hazards.models import Hazard
@@ -34,7 +36,7 @@ from .services import feedback_record, inspection_submit
 # ---------------------------------------------------------------- groups and plans
 
 
-class InspectionGroupSerializer(serializers.ModelSerializer):
+class InspectionGroupSerializer(ApiModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label="类型名称")
 
     class Meta:
@@ -49,7 +51,7 @@ class InspectionGroupSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class InspectionGroupFilter(filters.FilterSet):
+class InspectionGroupFilter(FilterSet):
     jurisdiction = filters.NumberFilter(field_name="jurisdictions", label="督导属地")
     sector = filters.NumberFilter(field_name="sectors", label="行业领域")
 
@@ -81,7 +83,7 @@ class MonthFilter(filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
 
 
-class InspectionPlanSerializer(serializers.ModelSerializer):
+class InspectionPlanSerializer(ApiModelSerializer):
     group_name = serializers.CharField(source="group.name", read_only=True, label="检查组名称")
 
     class Meta:
@@ -98,7 +100,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
         return group
 
 
-class InspectionPlanFilter(filters.FilterSet):
+class InspectionPlanFilter(FilterSet):
     month = MonthFilter(field_name="month", label="月份（YYYY-MM）")
     sector = filters.NumberFilter(field_name="sectors", label="行业领域")
     jurisdiction = filters.NumberFilter(field_name="jurisdictions", label="属地")
@@ -143,7 +145,7 @@ class InspectionPlanViewSet(RecordViewSet):
 # ---------------------------------------------------------------- inspections
 
 
-class PhotoInSerializer(serializers.Serializer):
+class PhotoInSerializer(ApiSerializer):
     name = serializers.CharField(label="文件名", max_length=200, required=False, default="photo.jpg")
     data = serializers.CharField(label="图片内容（base64，可带 data:image/...;base64, 前缀）", trim_whitespace=True)
 
@@ -160,14 +162,14 @@ class PhotoInSerializer(serializers.Serializer):
         return PhotoUpload(name=attrs.get("name") or "photo.jpg", content=content)
 
 
-class AnswerInSerializer(serializers.Serializer):
+class AnswerInSerializer(ApiSerializer):
     item = serializers.IntegerField(label="检查项编号")
     value = serializers.JSONField(label="答案：合格/不合格/不适用（或 pass/fail/na）、文字、数字或选项", required=False, allow_null=True)
     remark = serializers.CharField(label="情况说明", required=False, allow_blank=True, max_length=5000, default="")
     photos = PhotoInSerializer(many=True, required=False, default=list)
 
 
-class ExtraHazardInSerializer(serializers.Serializer):
+class ExtraHazardInSerializer(ApiSerializer):
     description = serializers.CharField(label="隐患问题", max_length=5000, allow_blank=True)
     level = serializers.CharField(label="隐患等级（general/major）", required=False, default="general")
     sector = serializers.IntegerField(label="行业领域", required=False, allow_null=True)
@@ -175,7 +177,7 @@ class ExtraHazardInSerializer(serializers.Serializer):
     photos = PhotoInSerializer(many=True, required=False, default=list)
 
 
-class InspectionSubmitSerializer(serializers.Serializer):
+class InspectionSubmitSerializer(ApiSerializer):
     group = serializers.IntegerField(label="检查组")
     plan = serializers.IntegerField(label="所属计划", required=False, allow_null=True)
     target = serializers.IntegerField(label="检查对象")
@@ -191,7 +193,7 @@ class InspectionSubmitSerializer(serializers.Serializer):
     reason = serializers.CharField(label="备注（记入变更历史）", required=False, allow_blank=True, default="")
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(ApiModelSerializer):
     item_text = serializers.CharField(source="item.text", read_only=True, label="检查内容")
     answer_type = serializers.CharField(source="item.answer_type", read_only=True, label="答案类型")
     display = serializers.CharField(source="display_value", read_only=True, label="答案")
@@ -201,26 +203,26 @@ class AnswerSerializer(serializers.ModelSerializer):
         fields = ["id", "item", "item_text", "answer_type", "verdict", "text", "number", "display", "remark"]
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class PhotoSerializer(ApiModelSerializer):
     class Meta:
         model = InspectionPhoto
         fields = ["id", "answer", "image", "original_name", "taken_at", "latitude", "longitude", "uploaded_at", "uploaded_by"]
 
 
-class CreatedHazardSerializer(serializers.ModelSerializer):
+class CreatedHazardSerializer(ApiModelSerializer):
     class Meta:
         model = Hazard
         fields = ["id", "code", "description", "level", "state", "sector", "checklist_item", "legal_basis"]
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class FeedbackSerializer(ApiModelSerializer):
     class Meta:
         model = InspectionFeedback
         fields = ["id", "problems", "suggestions", "rectification_deadline", "deadline_note", "delivered_on", "recipient", "created_at"]
         read_only_fields = ["created_at"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ApiModelSerializer):
     group_name = serializers.CharField(source="group.name", read_only=True, label="检查组名称")
     target_name = serializers.CharField(source="target.name", read_only=True, label="检查对象名称")
     jurisdiction = serializers.IntegerField(source="target.jurisdiction_id", read_only=True, label="属地")
@@ -241,7 +243,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         return FeedbackSerializer(feedback).data if feedback else None
 
 
-class InspectionFilter(filters.FilterSet):
+class InspectionFilter(FilterSet):
     month = MonthFilter(field_name="inspected_on", label="月份（YYYY-MM）")
     sector = filters.NumberFilter(field_name="target__sectors", label="行业领域", distinct=True)
     jurisdiction = filters.NumberFilter(field_name="target__jurisdiction", label="属地")

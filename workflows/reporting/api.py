@@ -9,6 +9,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cms.api.filters import FilterSet
+from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector
 from cms.scope import scoped
 
@@ -27,7 +29,7 @@ from .services import (
 )
 
 
-class ConsultationMeasureSerializer(serializers.ModelSerializer):
+class ConsultationMeasureSerializer(ApiModelSerializer):
     id = serializers.IntegerField(label="编号", required=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     responsible_department = serializers.PrimaryKeyRelatedField(label="责任单位", queryset=Department.objects.all(),
@@ -42,7 +44,7 @@ class ConsultationMeasureSerializer(serializers.ModelSerializer):
         read_only_fields = ["consultation", "status", "order", "issued_at"]
 
 
-class ConsultationSerializer(serializers.ModelSerializer):
+class ConsultationSerializer(ApiModelSerializer):
     sectors = serializers.PrimaryKeyRelatedField(label="行业领域", many=True, queryset=Sector.objects.all())
     lead_departments = serializers.PrimaryKeyRelatedField(label="牵头部门", many=True, queryset=Department.objects.all())
     participating_departments = serializers.PrimaryKeyRelatedField(label="参会单位", many=True, queryset=Department.objects.all(),
@@ -104,7 +106,7 @@ class ConsultationViewSet(viewsets.ModelViewSet):
                                                 consultation=serializer.instance)
 
 
-class ActionSerializer(serializers.Serializer):
+class ActionSerializer(ApiSerializer):
     reason = serializers.CharField(label="原因", required=False, allow_blank=True, max_length=500)
 
 
@@ -144,7 +146,7 @@ class ConsultationMeasureViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ConsultationMeasureSerializer(measure).data)
 
 
-class MonthlyReportSerializer(serializers.ModelSerializer):
+class MonthlyReportSerializer(ApiModelSerializer):
     author = serializers.CharField(source="author_name", read_only=True, label="报送单位")
     state_display = serializers.CharField(source="get_state_display", read_only=True, label="状态")
     timeliness = serializers.CharField(read_only=True, label="报送情况")
@@ -166,7 +168,7 @@ class AcceptSerializer(ActionSerializer):
     comment = serializers.CharField(label="审核意见", required=False, allow_blank=True, max_length=5000)
 
 
-class MonthlyReportFilter(filters.FilterSet):
+class MonthlyReportFilter(FilterSet):
     month = filters.DateFilter(field_name="month", label="报告月份（当月第一天）")
     missing = filters.BooleanFilter(method="filter_missing", label="逾期未报")
 
