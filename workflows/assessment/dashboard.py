@@ -34,8 +34,9 @@ def month_counts(user, today: datetime.date) -> dict[str, int]:
     begin, stop = period.bounds()
     hazards = visible_hazards(user)
     found = hazards.filter(found_at__gte=begin, found_at__lt=stop)
-    levels = found.aggregate(total=Count("pk"), major=Count("pk", filter=Q(level=HazardLevel.MAJOR)),
-                             prominent=Count("pk", filter=Q(is_prominent=True)))
+    # columns of the index hazard_found_state (found_at, state) INCLUDE (level, is_prominent): an index-only scan
+    levels = found.aggregate(total=Count("found_at"), major=Count("found_at", filter=Q(level=HazardLevel.MAJOR)),
+                             prominent=Count("found_at", filter=Q(is_prominent=True)))
     return {
         "inspections": scoped(Inspection.objects.filter(inspected_on__gte=period.start, inspected_on__lte=period.end), user).count(),
         "found": levels["total"], "major": levels["major"], "prominent": levels["prominent"],
@@ -52,42 +53,66 @@ def overdue_and_supervised(user, today: datetime.date, limit: int = 10) -> tuple
     return overdue, supervised
 
 
-def by_sector_and_state(user) -> tuple[list[str], list[str], dict[str, dict[str, int]]]:
+def hazard_cube(user) -> dict[tuple[int, int, str], int]:
+    """Visible hazards counted by (sector, jurisdiction, state): one pass (an index-only scan of
+    ``hazard_sector_jur_state``) that both the sector chart and the heat map are read from."""
+    return {(s, j, st): n for s, j, st, n in visible_hazards(user).values_list("sector_id", "jurisdiction_id", "state")
+            .annotate(n=Count("*")).order_by()}
+
+
+def _names(model, ids) -> list[tuple[int, str]]:
+    return list(model.objects.filter(pk__in=set(ids)).order_by("sort_order", "id").values_list("id", "name"))
+
+
+def by_sector_and_state(user, cube: dict | None = None) -> tuple[list[str], list[str], dict[str, dict[str, int]]]:
+    cube = hazard_cube(user) if cube is None else cube
     states = [label for _, label in HazardState.choices]
     state_label = dict(HazardState.choices)
+    sectors = dict(_names(Sector, (s for s, _, _ in cube)))
     values: dict[str, dict[str, int]] = defaultdict(dict)
-    for sector, state, n in visible_hazards(user).values_list("sector__name", "state").annotate(n=Count("pk")).order_by():
-        values[sector][state_label.get(state, state)] = n
-    order = list(Sector.objects.filter(name__in=values.keys()).order_by("sort_order", "id").values_list("name", flat=True))
-    return order, states, values
+    for (sector, _jurisdiction, state), n in cube.items():
+        row = values[sectors[sector]]
+        label = state_label.get(state, state)
+        row[label] = row.get(label, 0) + n
+    return list(sectors.values()), states, values
 
 
-def rectification_by_month(user, today: datetime.date, months: int = 12) -> tuple[list[str], list[float | None], list[int]]:
-    """Of the hazards found in each month, the share closed by now."""
+def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
     first = today.replace(day=1)
     starts = []
     for _ in range(months):
         starts.append(first)
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     starts.reverse()
+    return starts
+
+
+def rectification_by_month(user, today: datetime.date, months: int = 12) -> tuple[list[str], list[float | None], list[int]]:
+    """Of the hazards found in each month, the share closed by now: one count per month, each an
+    index-only range scan of ``hazard_found_state`` (5 ms for a month of a city; grouping the
+    year by a local-time ``date_trunc`` was 200 ms)."""
     hazards = visible_hazards(user)
     labels, rates, counts = [], [], []
-    for start in starts:
+    for start in _month_starts(today, months):
         begin, stop = Period.month(start.year, start.month).bounds()
         agg = hazards.filter(found_at__gte=begin, found_at__lt=stop).aggregate(
-            n=Count("pk"), closed=Count("pk", filter=Q(state=HazardState.CLOSED)))
+            n=Count("state"), closed=Count("state", filter=Q(state=HazardState.CLOSED)))  # columns of the index
         labels.append(f"{start.month}月")
         counts.append(agg["n"])
         rates.append(agg["closed"] / agg["n"] if agg["n"] else None)
     return labels, rates, counts
 
 
-def jurisdiction_sector_matrix(user) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
-    matrix = {(j, s): n for j, s, n in visible_hazards(user).open().values_list("jurisdiction__name", "sector__name")
-              .annotate(n=Count("pk")).order_by()}
-    rows = list(Jurisdiction.objects.filter(name__in={j for j, _ in matrix}).order_by("sort_order", "id").values_list("name", flat=True))
-    columns = list(Sector.objects.filter(name__in={s for _, s in matrix}).order_by("sort_order", "id").values_list("name", flat=True))
-    return rows, columns, matrix
+def jurisdiction_sector_matrix(user, cube: dict | None = None) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
+    """Open hazards by jurisdiction and sector."""
+    cube = hazard_cube(user) if cube is None else cube
+    open_cells = {(j, s): n for (s, j, st), n in cube.items() if st != HazardState.CLOSED}
+    jurisdictions = dict(_names(Jurisdiction, (j for j, _ in open_cells)))
+    sectors = dict(_names(Sector, (s for _, s in open_cells)))
+    matrix: dict[tuple[str, str], int] = defaultdict(int)
+    for (j, s), n in open_cells.items():
+        matrix[(jurisdictions[j], sectors[s])] += n
+    return list(jurisdictions.values()), list(sectors.values()), dict(matrix)
 
 
 # ---------------------------------------------------------------- markup
@@ -126,9 +151,10 @@ def overview_html(user, today: datetime.date | None = None) -> SafeString:
 
 def charts_html(user, today: datetime.date | None = None) -> SafeString:
     today = today or timezone.localdate()
-    sectors, states, values = by_sector_and_state(user)
+    cube = hazard_cube(user)
+    sectors, states, values = by_sector_and_state(user, cube)
     labels, rates, counts = rectification_by_month(user, today)
-    rows, columns, matrix = jurisdiction_sector_matrix(user)
+    rows, columns, matrix = jurisdiction_sector_matrix(user, cube)
     return mark_safe(  # noqa: S308 — the parts are built with escaping
         '<div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:1.5rem">'
         f"<figure><figcaption>隐患按行业领域和状态</figcaption>{stacked_bars(sectors, states, values, title='隐患按行业领域和状态')}</figure>"

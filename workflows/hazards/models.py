@@ -119,6 +119,13 @@ class Hazard(models.Model):
             models.Index(fields=["responsible_department", "state"], name="hazard_respdept_state"),
             # the default listing order (admin and API): newest first, paginated without sorting the table
             models.Index(fields=["-found_at", "-id"], name="hazard_found_desc"),
+            # the dashboard and the counts of the admin home (bench/README.md, section 4: 725 ms at city scale before them)
+            models.Index(fields=["sector", "jurisdiction", "state"], name="hazard_sector_jur_state"),
+            models.Index(fields=["found_at", "state"], include=["level", "is_prominent"], name="hazard_found_state"),
+            models.Index(fields=["closed_at"], name="hazard_closed_at"),
+            models.Index(fields=["deadline", "id"], condition=~Q(state="closed"), name="hazard_open_deadline"),
+            models.Index(fields=["deadline", "id"], condition=Q(is_supervised=True) & ~Q(state="closed"), name="hazard_open_supervised"),
+            models.Index(fields=["id"], condition=Q(needs_supervision=True, is_supervised=False), name="hazard_needs_supervision"),
         ]
 
     def __str__(self) -> str:
