@@ -9,6 +9,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -36,6 +37,7 @@ class AuditFilterForm(forms.Form):
     hazard = forms.CharField(label="隐患（编号或ID）", max_length=40, required=False)
     action = forms.ChoiceField(label="操作", required=False)
     source = forms.ChoiceField(label="记录类型", required=False)
+    before = forms.CharField(required=False, widget=forms.HiddenInput, max_length=120)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,18 +48,52 @@ class AuditFilterForm(forms.Form):
         self.fields["action"].choices = [("", "全部"), *actions.items()]
         self.fields["source"].choices = [("", "全部"), *((label, s.title) for label, s in SOURCES.items())]
 
+    def clean_before(self):
+        value = self.cleaned_data.get("before") or ""
+        if not value:
+            return None
+        try:
+            return parse_cursor(value)
+        except ValueError:
+            raise forms.ValidationError("翻页位置无效，请从第一页重新查看") from None
+
+
+# A page ends at a row; the next page starts after it in the order (time, record type, history id),
+# newest first: ``<ISO time>~<record type>~<history id>``. History ids are per table, so the record
+# type breaks ties between rows of different tables written in the same microsecond.
+def make_cursor(record, label: str) -> str:
+    return f"{record.history_date.isoformat()}~{label}~{record.history_id}"
+
+
+def parse_cursor(value: str) -> tuple[datetime.datetime, str, int]:
+    when, label, history_id = value.split("~")
+    moment = datetime.datetime.fromisoformat(when)
+    if moment.tzinfo is None or label not in SOURCES:
+        raise ValueError(value)
+    return moment, label, int(history_id)
+
+
+def _after_cursor(qs, label: str, cursor):
+    moment, cursor_label, history_id = cursor
+    if label < cursor_label:
+        return qs.filter(history_date__lte=moment)
+    if label > cursor_label:
+        return qs.filter(history_date__lt=moment)
+    return qs.filter(Q(history_date__lt=moment) | Q(history_date=moment, history_id__lt=history_id))
+
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def audit_records(data: dict, limit: int = LIMIT) -> tuple[list, bool]:
-    """History rows matching the filters, newest first, at most ``limit`` (and whether more exist)."""
+def audit_records(data: dict, limit: int = LIMIT) -> tuple[list, str | None]:
+    """History rows matching the filters, newest first, at most ``limit`` after the cursor
+    ``data["before"]``, and the cursor of the next page (None on the last page)."""
     hazard_id = None
     if data.get("hazard"):
         hazard_id = next((r(data["hazard"]) for r in HAZARD_RESOLVERS if r(data["hazard"]) is not None), None)
         if hazard_id is None:
-            return [], False
+            return [], None
     records = []
     for label, source in SOURCES.items():
         if data.get("source") and data["source"] != label:
@@ -85,9 +121,13 @@ def audit_records(data: dict, limit: int = LIMIT) -> tuple[list, bool]:
             if source.filter_action is None:
                 continue
             qs = source.filter_action(qs, data["action"])
-        records.extend(qs.order_by("-history_date", "-history_id")[: limit + 1])
-    records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
-    return records[:limit], len(records) > limit
+        if data.get("before"):
+            qs = _after_cursor(qs, label, data["before"])
+        records.extend((r, label) for r in qs.order_by("-history_date", "-history_id")[: limit + 1])
+    records.sort(key=lambda pair: (pair[0].history_date, pair[1], pair[0].history_id), reverse=True)
+    page = records[:limit]
+    more = len(records) > limit
+    return [r for r, _ in page], (make_cursor(*page[-1]) if more and page else None)
 
 
 class AuditView(WagtailAdminTemplateMixin, TemplateView):
@@ -103,11 +143,22 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         form = AuditFilterForm(request.GET or None)
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        records, truncated = audit_records(data) if not form.is_bound or form.is_valid() else ([], False)
+        records, next_cursor = audit_records(data, limit=LIMIT) if not form.is_bound or form.is_valid() else ([], None)
         rows = entries(records, diffs=diff_rows(records))
         if request.GET.get("format") == "csv":
             return self.csv(rows)
-        context = self.get_context_data(form=form, rows=rows, truncated=truncated, limit=LIMIT)
+        next_query = None
+        if next_cursor:
+            query = request.GET.copy()
+            query["before"] = next_cursor
+            query.pop("format", None)
+            next_query = query.urlencode()
+        first_query = None
+        if request.GET.get("before"):
+            query = request.GET.copy()
+            query.pop("before")
+            first_query = query.urlencode()
+        context = self.get_context_data(form=form, rows=rows, next_query=next_query, first_query=first_query, limit=LIMIT)
         return self.render_to_response(context)
 
     def csv(self, rows) -> HttpResponse:

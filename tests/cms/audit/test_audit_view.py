@@ -68,3 +68,55 @@ def test_audit_view_writes_nothing(client, users, trail):
     client.get(URL)
     client.post(URL, {})
     assert {m: m.objects.count() for m in chain.history_models()} == before
+
+
+def _walk(data: dict, limit: int) -> list:
+    from cms.audit.views import audit_records, parse_cursor
+
+    seen, cursor = [], None
+    while True:
+        page, cursor = audit_records({**data, "before": parse_cursor(cursor) if cursor else None}, limit=limit)
+        seen.extend(page)
+        if cursor is None:
+            return seen
+        assert len(page) == limit
+
+
+def test_pages_follow_each_other_without_gaps_or_repeats(users, trail):
+    from cms.audit.views import audit_records
+
+    everything, last = audit_records({}, limit=10_000)
+    assert last is None and len(everything) >= 10
+    for limit in (1, 2, 3, 7):
+        walked = _walk({}, limit)
+        assert [(type(r).__name__, r.history_id) for r in walked] == [(type(r).__name__, r.history_id) for r in everything]
+    one, _ = trail
+    by_hazard, _ = audit_records({"hazard": one.code}, limit=10_000)
+    from cms.audit.views import AuditFilterForm
+
+    form = AuditFilterForm({"hazard": one.code})
+    assert form.is_valid()
+    assert [r.history_id for r in _walk(form.cleaned_data, 2)] == [r.history_id for r in by_hazard]
+
+
+def test_the_page_links_to_the_next_and_refuses_a_forged_cursor(client, users, trail, monkeypatch):
+    import re
+
+    import cms.audit.views as views
+
+    monkeypatch.setattr(views, "LIMIT", 4)
+    client.force_login(users[Role.AUDITOR])
+    def body_rows(page: str) -> int:
+        return re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1).count("<tr>")
+
+    html = client.get(URL).content.decode()
+    assert body_rows(html) == 4
+    link = re.search(r'href="\?([^"]*before=[^"]*)" rel="next"', html)
+    assert link, "第一页应有下一页链接"
+    second = client.get(f"{URL}?{link.group(1).replace('&amp;', '&')}").content.decode()
+    assert "回到第一页" in second and body_rows(second) >= 1
+    first_rows = re.findall(r"<td>(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)</td>", html)
+    second_rows = re.findall(r"<td>(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)</td>", second)
+    assert max(second_rows) <= min(first_rows)
+    bad = client.get(URL, {"before": "2026-01-01T00:00:00+00:00~nosuch.Model~1"})
+    assert bad.status_code == 200 and "翻页位置无效" in bad.content.decode()
