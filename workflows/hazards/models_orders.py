@@ -39,6 +39,7 @@ class OrderAction(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", "签收"
     ANSWER = "answer", "回复"
     CLOSE = "close", "办结"
+    AUTO_CLOSE = "auto_close", "自动办结"
 
 
 class OrderQuerySet(TrackedQuerySet):

@@ -19,7 +19,7 @@ from cms.scope import can_write, in_scope, scope_for
 from .models import Hazard, HazardAction, HazardEvidence, HazardLevel, HazardPhoto, HazardPlan, HazardState
 from .models_orders import Order, OrderKind
 from .numbering import next_hazard_code
-from .services_orders import order_issue
+from .services_orders import close_reminders_of, order_issue
 
 
 def hazard_register(
@@ -382,6 +382,7 @@ def hazard_verify(*, hazard: Hazard | int, actor, reason: str = "", expected_ver
         locked.closed_by = actor
         locked.needs_supervision = False
         _save(locked, actor, HazardAction.VERIFY, reason or "复核通过，予以销号")
+        close_reminders_of(locked)
     return locked
 
 

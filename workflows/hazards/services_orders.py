@@ -18,6 +18,7 @@ from cms.errors import InvalidInput, NotAllowed, StateConflict
 from cms.roles import OFFICE_ROLES, Role, role_of
 from cms.scope import scope_for
 
+from .models import Hazard, HazardState
 from .models_orders import ORDER_PREFIX, Order, OrderAction, OrderKind, OrderStatus
 from .numbering import next_number
 
@@ -180,3 +181,25 @@ def order_close(*, order: Order | int, actor, reason: str = "", expected_version
         locked.closed_at = timezone.now()
         locked.closed_by = actor
         return _finish(locked, actor, OrderAction.CLOSE, reason)
+
+
+def close_reminders_of(hazard: Hazard) -> list[Order]:
+    """A 提醒单 asks a unit to finish its hazards in time; once every hazard on it is 销号 there is
+    nothing left to answer, so the system closes it (自动办结, no user, the reason names the
+    hazard). Called by ``hazard_verify`` inside its transaction. 交办单 and 督办单 are answered
+    and closed by people, as before."""
+    ids = list(Order.objects.filter(kind=OrderKind.REMINDER, hazards=hazard).exclude(status=OrderStatus.CLOSED)
+               .values_list("pk", flat=True))
+    closed = []
+    for order in Order.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        if order.status == OrderStatus.CLOSED or order.hazards.exclude(state=HazardState.CLOSED).exists():
+            continue
+        order.status = OrderStatus.CLOSED
+        order.last_action = OrderAction.AUTO_CLOSE
+        order.closed_at = timezone.now()
+        order.closed_by = None
+        order.version += 1
+        _stamp(order, None, f"提醒单所列隐患均已销号（最后一条：{hazard.code}），系统自动办结")
+        order.save()
+        closed.append(order)
+    return closed

@@ -55,3 +55,29 @@ def test_overdue_is_derived_from_deadline(users, make_target):
     assert not hazard.is_overdue
     assert list(Hazard.objects.overdue(today=later)) == [hazard]
     assert list(Hazard.objects.overdue(today=timezone.localdate())) == []
+
+
+def test_a_reminder_closes_itself_when_its_last_hazard_is_closed(users, make_target):
+    from workflows.hazards import services
+    from workflows.hazards.services_orders import order_issue
+
+    office, dept = users[Role.OFFICE_ADMIN], users[Role.DEPARTMENT]
+    first, second = (advance(register(office, make_target(f"提醒厂{i}")), HazardState.RECTIFYING, office=office, responsible=dept) for i in range(2))
+    assert "发出提醒单 1 份，涉及隐患 2 条" in run(first.deadline - datetime.timedelta(days=1))
+    reminder = Order.objects.get(kind="reminder")
+    assignment = order_issue(actor=office, reason="交办", kind="assignment", content="请整改", due_date=first.deadline,
+                             hazards=[first, second], recipient_department=reminder.recipient_department)
+
+    for hazard in (first, second):
+        services.hazard_submit(hazard=hazard, actor=dept, reason="整改完成", text="已整改", photos=[])
+    services.hazard_verify(hazard=first, actor=office, reason="复核通过")
+    reminder.refresh_from_db()
+    assert reminder.status != "closed"  # one of its hazards is still open
+
+    services.hazard_verify(hazard=second, actor=office, reason="复核通过")
+    reminder.refresh_from_db()
+    assert reminder.status == "closed" and reminder.last_action == "auto_close" and reminder.closed_by is None
+    last = Order.history.filter(id=reminder.pk).order_by("-history_date", "-history_id").first()
+    assert last.history_user is None and second.code in last.history_change_reason and last.last_action == "auto_close"
+    assignment.refresh_from_db()
+    assert assignment.status == "issued"  # 交办单 are answered and closed by people
