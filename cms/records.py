@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from .audit.models import history_records
 from .errors import InvalidInput, NotAllowed
 from .scope import can_write
 
@@ -46,11 +47,25 @@ def save_record(
     instance._change_reason = (reason or "").strip()[:500]
     if actor is not None:
         instance._history_user = actor
+    # With many-to-many fields in the history (a target's sectors and categories), simple-history
+    # writes a row for the save and another for each ``.set()``: three rows, three chain links
+    # for one change. Here the save and the sets write none, and one row is written at the end
+    # with the final values and the many-to-many snapshot.
+    records = history_records(type(instance)) if m2m else None
+    history_type = "+" if instance._state.adding else "~"
     try:
         with transaction.atomic():
-            instance.save()
-            for name, values in (m2m or {}).items():
-                getattr(instance, name).set(values)
+            if records is not None:
+                instance.skip_history_when_saving = True
+            try:
+                instance.save()
+                for name, values in (m2m or {}).items():
+                    getattr(instance, name).set(values)
+            finally:
+                if records is not None:
+                    del instance.skip_history_when_saving
+            if records is not None:
+                records.create_historical_record(instance, history_type)
             if after_save:
                 after_save()
     except IntegrityError as exc:

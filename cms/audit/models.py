@@ -37,10 +37,25 @@ class TrackedQuerySet(models.QuerySet):
         raise HistoryBypassed(f"{self.model.__name__} 有审计历史，不能用 bulk_update()，请逐条 save()")
 
 
+class AuditedHistoricalRecords(HistoricalRecords):
+    """``HistoricalRecords`` that the model can find again (``history_records(model)``), so that
+    ``cms.records.save_record`` can write one history row for a save and its many-to-many
+    changes together instead of one per ``.set()``."""
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if self.cls is sender:
+            sender._audited_history_records = self
+
+
+def history_records(model) -> AuditedHistoricalRecords | None:
+    return model.__dict__.get("_audited_history_records")
+
+
 def audited_history(**kwargs) -> HistoricalRecords:
     kwargs.setdefault("bases", [AuditedHistoryBase])
     kwargs.setdefault("verbose_name", None)
-    return HistoricalRecords(**kwargs)
+    return AuditedHistoricalRecords(**kwargs)
 
 
 class ChainHead(models.Model):

@@ -338,3 +338,26 @@ def test_import_speed_of_2000_rows(office, ref, capsys):
     assert report.created == 2000 and not report.errors
     with capsys.disabled():
         print(f"\n[import speed] 2000 rows in {seconds:.1f} s = {2000 / seconds:.0f} rows/s ({len(data) // 1024} KB)")
+
+
+def test_one_history_row_per_target_with_its_sectors_and_categories(office, village):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import_targets(file=upload(xlsx_bytes(GOOD)), filename="名录.xlsx", actor=office)
+    target = Target.objects.get(name="某某液氨制冷有限公司")
+    (created,) = target.history.all()
+    assert created.history_type == "+" and created.history_user == office
+    assert {s.sector.name for s in created.sectors.all()} == {"工贸", "危化品"}  # the m2m snapshot of that row
+    assert {c.targetcategory.name for c in created.categories.all()} == {"涉氨制冷企业", "小微企业"}
+    # a change of sectors only: one more row, with the new snapshot
+    changed = [row("某某液氨制冷有限公司", code="91350304MA2XY01234", kind="生产经营单位", village="拱辰东村", sectors="危化品",
+                   categories="涉氨制冷企业、小微企业", address="拱辰街道东大道 1 号", person="王五", phone=13905940001, note="重点")]
+    import_targets(file=upload(xlsx_bytes(changed)), filename="名录2.xlsx", actor=office)
+    latest, first = target.history.all()[:2]
+    assert target.history.count() == 2 and latest.history_type == "~" and first.pk == created.pk
+    assert {s.sector.name for s in latest.sectors.all()} == {"危化品"}
+    out = StringIO()
+    call_command("verify_history", stdout=out)  # exits non-zero on a broken chain
+    assert "✓ directory_historicaltarget：4 行完好" in out.getvalue(), out.getvalue()  # 3 imported + 1 change
