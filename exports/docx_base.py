@@ -10,10 +10,10 @@ attributes (``w:asciiTheme`` …) override explicit names, so they are removed e
 
 from __future__ import annotations
 
-import copy
 import io
 import re
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from docx import Document
@@ -292,7 +292,10 @@ def cn_date(value) -> str:
 def to_bytes(doc) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    deferred = getattr(doc, "_deferred_tables", None)
+    if not deferred:
+        return buffer.getvalue()
+    return _stream_rows(buffer, deferred)
 
 
 # ---------------------------------------------------------------- tables built from a template row
@@ -335,12 +338,15 @@ class ColumnGroup:
 
 
 def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence, rows: Iterable[Sequence[str]],
-                      *, centered_columns: Iterable[int] = (0,)) -> int:
-    """A table with a two-row header (merged group cells, repeated on every page) and data rows.
+                      *, centered_columns: Iterable[int] = (0,)) -> None:
+    """A table with a two-row header (merged group cells, repeated on every page) and data rows,
+    in the document ``container``.
 
-    Data rows are deep copies of one prepared ``w:tr`` whose ``w:t`` texts are replaced: the
-    per-cell path of python-docx (``add_row`` + ``cell.text``) walks the whole table for each
-    cell and is too slow for thousands of rows. Returns the number of data rows.
+    Data rows are copies of one prepared ``w:tr`` with their ``w:t`` texts filled in, written as
+    text by ``to_bytes`` (which must be used to save the document): the per-cell path of
+    python-docx (``add_row`` + ``cell.text``) walks the whole table for each cell and is too slow
+    for thousands of rows, and lxml elements for them cost 70 KB of memory a row. ``rows`` is
+    read once, while saving.
     """
     n_cols = sum(max(1, len(g.columns)) for g in groups)
     table = container.add_table(rows=3, cols=n_cols)
@@ -384,34 +390,85 @@ def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence
         _mark_header_row(row)
         for p in row._tr.iter(qn("w:p")):  # also the empty paragraph of a vertically merged cell
             exact_spacing(Paragraph(p, table).paragraph_format)
-    tbl = table._tbl
-    tbl.remove(template_tr)
-    count = 0
-    for values in rows:
-        tr = copy.deepcopy(template_tr)
-        for t, value in zip(list(tr.iter(qn("w:t"))), values, strict=False):
-            _set_text(t, "" if value is None else str(value))
-        tbl.append(tr)
-        count += 1
-    return count
+    # The data rows are not built here: the template row stays in the table with a marker in each
+    # w:t, and ``to_bytes`` writes one filled-in copy of its XML text per row straight into
+    # word/document.xml. A row of the 四个清单 is 6 KB of XML; as lxml elements a month of a city
+    # (21,000 rows) held 1.5 GB of memory and took 3 s to copy (bench/README.md).
+    deferred = container.__dict__.setdefault("_deferred_tables", [])
+    table_id = len(deferred)
+    texts = list(template_tr.iter(qn("w:t")))
+    for index, t in enumerate(texts):
+        t.text = f"{_MARK}{table_id}:{index}{_MARK}"
+    deferred.append(_DeferredTable(table_id, len(texts), iter(rows)))
+
+
+_MARK = "\ue000"
+
+
+@dataclass
+class _DeferredTable:
+    table_id: int
+    slots: int
+    rows: Iterator[Sequence[str]]
+    count: int = 0
+
+
+_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+
+
+def _escape_cell(value) -> str:
+    """A cell value as the text of a ``w:t``, as python-docx would write it: control characters
+    that XML cannot hold dropped, a line break (LF or CRLF) as ``w:br`` + a new ``w:t``, a lone
+    CR kept as a character."""
+    text = _XML_BAD.sub("", "" if value is None else str(value))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "&#13;").replace("\n", _BREAK)
+    return text
+
+
+def _stream_rows(saved: io.BytesIO, deferred: list[_DeferredTable]) -> bytes:
+    """Copy the saved package, writing word/document.xml with each deferred template row
+    replaced by its rows, 1,000 at a time, so no more than that is in memory at once."""
+    saved.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != "word/document.xml":
+                zout.writestr(info, zin.read(info))
+                continue
+            xml = zin.read(info).decode("utf-8")
+            target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            with zout.open(target, "w", force_zip64=True) as stream:
+                position = 0
+                for table in deferred:
+                    first = xml.index(f"{_MARK}{table.table_id}:0{_MARK}", position)
+                    start = max(xml.rfind("<w:tr>", position, first), xml.rfind("<w:tr ", position, first))
+                    end = xml.index("</w:tr>", first) + len("</w:tr>")
+                    stream.write(xml[position:start].encode("utf-8"))
+                    _write_rows(stream, xml[start:end], table)
+                    position = end
+                stream.write(xml[position:].encode("utf-8"))
+    return out.getvalue()
+
+
+def _write_rows(stream, row_xml: str, table: _DeferredTable) -> None:
+    pieces = re.split(f"{_MARK}{table.table_id}:(\\d+){_MARK}", row_xml)
+    literals, slots = pieces[0::2], [int(i) for i in pieces[1::2]]
+    tail = literals[-1]
+    pairs = list(zip(literals, slots, strict=False))
+    batch: list[str] = []
+    for values in table.rows:
+        cells = list(values)
+        cells += [""] * (table.slots - len(cells))
+        batch.append("".join(literal + _escape_cell(cells[slot]) for literal, slot in pairs) + tail)
+        table.count += 1
+        if len(batch) == 1000:
+            stream.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    if batch:
+        stream.write("".join(batch).encode("utf-8"))
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _set_text(t, text: str) -> None:
-    text = _XML_BAD.sub("", text)
-    if "\n" not in text:
-        t.text = text
-        return
-    lines = text.replace("\r\n", "\n").split("\n")
-    t.text = lines[0]
-    anchor = t
-    for line in lines[1:]:
-        br = OxmlElement("w:br")
-        anchor.addnext(br)
-        nt = OxmlElement("w:t")
-        nt.set(qn("xml:space"), "preserve")
-        nt.text = line
-        br.addnext(nt)
-        anchor = nt

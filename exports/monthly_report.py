@@ -104,12 +104,12 @@ def _add_head(doc, title: str, unit_name: str, report_date) -> None:
     add_paragraph(doc, f"（{cn_date(report_date)}）", SUBTITLE_KAI)
 
 
-def _add_annex(doc, title: str, rows: Iterable[FourListRow]) -> int:
+def _add_annex(doc, title: str, rows: Iterable[FourListRow]) -> None:
     new_page_section(doc, landscape=True)
     add_paragraph(doc, "附件：", ANNEX_MARK)
     add_paragraph(doc, title, TITLE)
-    return add_grouped_table(doc, FOUR_LIST_GROUPS, FOUR_LIST_WIDTHS,
-                             (row.word_cells(n) for n, row in enumerate(rows, start=1)), centered_columns=(0, 4))
+    add_grouped_table(doc, FOUR_LIST_GROUPS, FOUR_LIST_WIDTHS,
+                      (row.word_cells(n) for n, row in enumerate(rows, start=1)), centered_columns=(0, 4))
 
 
 def build_monthly_report(data: MonthlyReportData) -> bytes:

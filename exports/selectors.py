@@ -235,16 +235,18 @@ def basic_facts(department: Department, period: Period) -> BasicFacts:
     jurisdictions = tuple(Jurisdiction.objects.filter(targets__in=target_ids).distinct().order_by("sort_order", "id")
                           .values_list("name", flat=True))
     villages = Target.objects.filter(pk__in=target_ids, village__isnull=False).values("village_id").distinct().count()
-    hazards = department_hazards_found(department.pk, period)
-    levels = Counter(hazards.values_list("level", flat=True))
+    # counted by the database in one query (it was every row's level fetched, then a second count)
+    levels = department_hazards_found(department.pk, period).aggregate(
+        total=Count("found_at"), major=Count("found_at", filter=Q(level=HazardLevel.MAJOR)),
+        general=Count("found_at", filter=Q(level=HazardLevel.GENERAL)), prominent=Count("found_at", filter=Q(is_prominent=True)))
     sectors = tuple(Sector.objects.filter(lead_departments=department).order_by("sort_order", "id").values_list("name", flat=True))
     return BasicFacts(
         department_name=department.name, sector_names=sectors,
         start=min(dates) if dates else None, end=max(dates) if dates else None,
         group_count=inspections.values("group_id").distinct().count(),
         jurisdiction_names=jurisdictions, village_count=villages, target_count=len(target_ids),
-        hazard_total=sum(levels.values()), major_count=levels.get(HazardLevel.MAJOR, 0),
-        general_count=levels.get(HazardLevel.GENERAL, 0), prominent_count=hazards.filter(is_prominent=True).count(),
+        hazard_total=levels["total"], major_count=levels["major"],
+        general_count=levels["general"], prominent_count=levels["prominent"],
         inspection_count=len(dates),
     )
 
