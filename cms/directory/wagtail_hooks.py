@@ -1,4 +1,5 @@
 from django.urls import path, reverse, reverse_lazy
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
@@ -11,6 +12,7 @@ from cms.roles import role_of
 from cms.scope import can_write
 
 from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, UserProfile, Village
+from .picker import target_options_view
 from .views import TargetImportView, import_template_view
 
 
@@ -212,3 +214,8 @@ class DirectoryGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryGroup)
+
+
+@hooks.register("register_admin_urls")
+def target_picker_urls():
+    return [path("directory/target-options/", target_options_view, name="target_options")]

@@ -117,8 +117,13 @@ class HazardCreateView(CreateView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         from cms.directory.models import Target
+        from cms.directory.picker import TargetPicker
 
+        # validated against every target in scope; rendered as a search box and the first few
         form.fields["target"].queryset = scoped(Target.objects.all(), self.request.user)
+        form.fields["target"].widget = TargetPicker(self.request.user)
+        if self.request.method == "GET" and str(self.request.GET.get("target", "")).isdigit():
+            form.initial["target"] = int(self.request.GET["target"])
         return form
 
     def save_instance(self):

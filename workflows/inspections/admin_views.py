@@ -22,6 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.checklists.models import ChecklistVersion
 from cms.checklists.services import version_layout
 from cms.directory.models import Target
+from cms.directory.picker import target_options
 from cms.errors import ServiceError
 from cms.scope import can_write, scope_for, scoped
 
@@ -87,7 +88,8 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
             members.insert(0, user)
         ctx.update(
             groups=scoped(InspectionGroup.objects.filter(is_active=True), user).distinct(),
-            targets=scoped(Target.objects.filter(is_active=True).select_related("jurisdiction"), user).distinct()[:2000],
+            targets=target_options(user, self.request.GET.get("target_q", ""), include=chosen["target"]),
+            target_q=self.request.GET.get("target_q", ""), target_options_url=reverse("target_options"),
             versions=list(latest.values()), chosen=chosen, methods=InspectionMethod.choices, verdicts=VERDICTS,
             layout=version_layout(chosen["version"]) if chosen["version"] else [],
             plans=InspectionPlan.objects.filter(group=chosen["group"]).order_by("-month")[:24] if chosen["group"] else [],
