@@ -330,6 +330,10 @@ def bench_admin(repeat: int) -> None:
     for label, url in admin_list_urls().items():
         urls[f"{label}列表 {url}"] = url
         urls[f"{label}列表 第 3 页"] = f"{url}?p=3"
+    # forms that choose a target among all of them, and the audit trail over every history table
+    urls["登记隐患表单 /admin/snippets/hazards/hazard/add/"] = "/admin/snippets/hazards/hazard/add/"
+    urls["督导检查填报 /admin/inspections/fill/"] = "/admin/inspections/fill/"
+    urls["审计 /admin/audit/（最新一页）"] = "/admin/audit/"
     rows = []
     for label, url in urls.items():
         try:
