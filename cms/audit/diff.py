@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import Max, Q
 
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
 SKIPPED = {"version", "updated_at"}
@@ -47,7 +48,9 @@ def _names(rows: list, fields: list[models.Field]) -> dict:
                     wanted[field.related_model].add(value)
     names = {}
     for model, pks in wanted.items():
-        for obj in model._default_manager.filter(pk__in=pks):
+        # one level of foreign keys joined: a village's name is "属地 + 村居", a category's "上级·本级"
+        related = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        for obj in model._default_manager.filter(pk__in=pks).select_related(*related):
             names[(model, obj.pk)] = str(obj)
     return names
 
@@ -70,26 +73,37 @@ def changes_between(previous, record, fields: list[models.Field], names: dict) -
     return changes
 
 
+def _previous_rows(model, firsts: list) -> dict:
+    """For each object, the history row just before the first of its rows on the page: two
+    queries for all objects of one history model (the highest earlier id of each, then those rows)."""
+    pk_name = model.instance_type._meta.pk.attname
+    if not firsts:
+        return {}
+    condition = Q()
+    for row in firsts:
+        condition |= Q(**{pk_name: getattr(row, pk_name)}, history_date__lte=row.history_date, history_id__lt=row.history_id)
+    latest = model._default_manager.filter(condition).values(pk_name).annotate(last=Max("history_id")).values_list("last", flat=True)
+    return {getattr(r, pk_name): r for r in model._default_manager.filter(history_id__in=list(latest))}
+
+
 def diff_rows(records: Iterable) -> dict[int, list[dict]]:
     """``{history_id: [changes]}`` for history rows; each row is compared with the previous row
-    of the same object (rows of several objects and models may be mixed)."""
-    by_object: dict = defaultdict(list)
+    of the same object (rows of several objects and models may be mixed). The queries do not grow
+    with the rows: per history model two for the rows before the page, per referenced model one
+    for the names (``tests/cms/audit/test_audit_view.py`` counts them)."""
+    by_model: dict = defaultdict(lambda: defaultdict(list))
     for record in records:
-        by_object[(type(record), getattr(record, record.instance_type._meta.pk.attname))].append(record)
+        by_model[type(record)][getattr(record, record.instance_type._meta.pk.attname)].append(record)
     result: dict = {}
-    for (model, _), rows in by_object.items():
-        rows.sort(key=lambda r: (r.history_date, r.history_id))
+    for model, objects in by_model.items():
         fields = tracked_fields(model)
-        names = _names(rows, fields)
-        previous = None
-        if rows:
-            previous = model._default_manager.filter(
-                **{model.instance_type._meta.pk.attname: getattr(rows[0], model.instance_type._meta.pk.attname)},
-                history_date__lte=rows[0].history_date,
-            ).exclude(history_id=rows[0].history_id).filter(history_id__lt=rows[0].history_id).order_by("-history_date", "-history_id").first()
-            if previous is not None:
-                names.update(_names([previous], fields))
-        for row in rows:
-            result[(model, row.history_id)] = changes_between(previous, row, fields, names)
-            previous = row
+        for rows in objects.values():
+            rows.sort(key=lambda r: (r.history_date, r.history_id))
+        before = _previous_rows(model, [rows[0] for rows in objects.values()])
+        names = _names([*before.values(), *(r for rows in objects.values() for r in rows)], fields)
+        for object_id, rows in objects.items():
+            previous = before.get(object_id)
+            for row in rows:
+                result[(model, row.history_id)] = changes_between(previous, row, fields, names)
+                previous = row
     return result

@@ -120,3 +120,24 @@ def test_the_page_links_to_the_next_and_refuses_a_forged_cursor(client, users, t
     assert max(second_rows) <= min(first_rows)
     bad = client.get(URL, {"before": "2026-01-01T00:00:00+00:00~nosuch.Model~1"})
     assert bad.status_code == 200 and "翻页位置无效" in bad.content.decode()
+
+
+def test_the_page_costs_the_same_queries_for_few_or_many_objects(client, users, make_target):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office, dept = users[Role.OFFICE_ADMIN], users[Role.DEPARTMENT]
+    client.force_login(users[Role.AUDITOR])
+
+    def queries() -> int:
+        client.get(URL)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    advance(register(office, make_target("查询数一厂")), "rectifying", office=office, responsible=dept)
+    few = queries()
+    for i in range(12):  # twelve more hazards, each with its own rows and referenced targets, villages, users
+        advance(register(office, make_target(f"查询数厂{i}", jurisdiction="黄石镇" if i % 2 else "拱辰街道")), "rectifying",
+                office=office, responsible=dept)
+    assert queries() == few
