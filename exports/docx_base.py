@@ -414,13 +414,17 @@ class _DeferredTable:
 
 
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+_SPECIAL = re.compile("[&<>\r\n\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _escape_cell(value) -> str:
     """A cell value as the text of a ``w:t``, as python-docx would write it: control characters
     that XML cannot hold dropped, a line break (LF or CRLF) as ``w:br`` + a new ``w:t``, a lone
     CR kept as a character."""
-    text = _XML_BAD.sub("", "" if value is None else str(value))
+    text = "" if value is None else str(value)
+    if not _SPECIAL.search(text):
+        return text  # most cells: nothing to escape
+    text = _XML_BAD.sub("", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "\n" in text or "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "&#13;").replace("\n", _BREAK)
