@@ -395,11 +395,10 @@ def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence
     # word/document.xml. A row of the 四个清单 is 6 KB of XML; as lxml elements a month of a city
     # (21,000 rows) held 1.5 GB of memory and took 3 s to copy (bench/README.md).
     deferred = container.__dict__.setdefault("_deferred_tables", [])
-    table_id = len(deferred)
     texts = list(template_tr.iter(qn("w:t")))
     for index, t in enumerate(texts):
-        t.text = f"{_MARK}{table_id}:{index}{_MARK}"
-    deferred.append(_DeferredTable(table_id, len(texts), iter(rows)))
+        t.text = f"{_MARK}{len(deferred)}:{index}{_MARK}"  # table number : cell number
+    deferred.append(_DeferredTable(len(texts), iter(rows)))
 
 
 _MARK = "\ue000"
@@ -407,13 +406,12 @@ _MARK = "\ue000"
 
 @dataclass
 class _DeferredTable:
-    table_id: int
     slots: int
     rows: Iterator[Sequence[str]]
-    count: int = 0
 
 
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SPECIAL = re.compile("[&<>\r\n\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -446,19 +444,19 @@ def _stream_rows(saved: io.BytesIO, deferred: list[_DeferredTable]) -> bytes:
             target.compress_type = zipfile.ZIP_DEFLATED
             with zout.open(target, "w", force_zip64=True) as stream:
                 position = 0
-                for table in deferred:
-                    first = xml.index(f"{_MARK}{table.table_id}:0{_MARK}", position)
+                for number, table in enumerate(deferred):
+                    first = xml.index(f"{_MARK}{number}:0{_MARK}", position)
                     start = max(xml.rfind("<w:tr>", position, first), xml.rfind("<w:tr ", position, first))
                     end = xml.index("</w:tr>", first) + len("</w:tr>")
                     stream.write(xml[position:start].encode("utf-8"))
-                    _write_rows(stream, xml[start:end], table)
+                    _write_rows(stream, xml[start:end], number, table)
                     position = end
                 stream.write(xml[position:].encode("utf-8"))
     return out.getvalue()
 
 
-def _write_rows(stream, row_xml: str, table: _DeferredTable) -> None:
-    pieces = re.split(f"{_MARK}{table.table_id}:(\\d+){_MARK}", row_xml)
+def _write_rows(stream, row_xml: str, number: int, table: _DeferredTable) -> None:
+    pieces = re.split(f"{_MARK}{number}:(\\d+){_MARK}", row_xml)
     literals, slots = pieces[0::2], [int(i) for i in pieces[1::2]]
     tail = literals[-1]
     pairs = list(zip(literals, slots, strict=False))
@@ -467,12 +465,8 @@ def _write_rows(stream, row_xml: str, table: _DeferredTable) -> None:
         cells = list(values)
         cells += [""] * (table.slots - len(cells))
         batch.append("".join(literal + _escape_cell(cells[slot]) for literal, slot in pairs) + tail)
-        table.count += 1
         if len(batch) == 1000:
             stream.write("".join(batch).encode("utf-8"))
             batch.clear()
     if batch:
         stream.write("".join(batch).encode("utf-8"))
-
-
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

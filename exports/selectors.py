@@ -43,36 +43,9 @@ from .data import (
 )
 
 OFFICE_NAME = "荔城区安委会办公室"
-HAZARD_RELATED = ("target", "sector", "jurisdiction", "village", "responsible_department", "responsible_jurisdiction",
-                  "inspection__group__lead_department", "found_by__profile__department")
 
 
 # ---------------------------------------------------------------- hazards as rows
-
-
-def inspecting_unit(hazard: Hazard) -> str:
-    if hazard.inspection_id and hazard.inspection.group_id:
-        return hazard.inspection.group.lead_department.name
-    profile = getattr(hazard.found_by, "profile", None) if hazard.found_by_id else None
-    if profile is not None and profile.department_id:
-        return profile.department.name
-    return hazard.get_source_display()
-
-
-def level_text(hazard: Hazard) -> str:
-    return hazard.get_level_display() + ("（突出）" if hazard.is_prominent else "")
-
-
-def responsible_unit(hazard: Hazard) -> str:
-    if hazard.responsible_kind == Hazard.ResponsibleKind.TARGET:
-        return hazard.target.name
-    unit = hazard.responsible_department or hazard.responsible_jurisdiction
-    return unit.name if unit else ""
-
-
-def _is_overdue(hazard: Hazard, today: datetime.date) -> bool:
-    return hazard.state != HazardState.CLOSED and hazard.deadline is not None and hazard.deadline < today
-
 
 # The columns a row of the 四个清单 or the ledger shows, read as plain values in one query: a
 # model instance per hazard with eight related rows joined in full was 250 µs a row, too slow
@@ -91,7 +64,8 @@ def _labels(field: str) -> dict:
     return dict(Hazard._meta.get_field(field).flatchoices)
 
 
-def _row_values(hazards: QuerySet, order: tuple[str, ...]) -> Iterator[dict]:
+def _row_values(hazards: QuerySet, order: tuple[str, ...], today: datetime.date | None) -> Iterator[dict]:
+    today = today or timezone.localdate()
     levels, states, sources = _labels("level"), _labels("state"), _labels("source")
     tz = timezone.get_current_timezone()
     target_kind = Hazard.ResponsibleKind.TARGET
@@ -110,36 +84,29 @@ def _row_values(hazards: QuerySet, order: tuple[str, ...]) -> Iterator[dict]:
         v["source_label"] = source
         for key in ("found_at", "submitted_at", "closed_at"):
             v[key] = v[key].astimezone(tz).date() if v[key] else None
+        v["is_overdue"] = v["state"] != HazardState.CLOSED and v["deadline"] is not None and v["deadline"] < today
         yield v
 
 
 def four_list_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Iterator[FourListRow]:
-    today = today or timezone.localdate()
-    closed = HazardState.CLOSED
-    for v in _row_values(hazards, ("found_at", "id")):
-        deadline = v["deadline"]
+    for v in _row_values(hazards, ("found_at", "id"), today):
         yield FourListRow(
             target=v["target__name"], inspecting_unit=v["inspecting_unit"], problem=v["description"],
             level=v["level_label"] + ("（突出）" if v["is_prominent"] else ""), measures=v["rectification_measures"],
-            deadline=deadline, state=v["state_label"], responsible_unit=v["responsible_unit"],
+            deadline=v["deadline"], state=v["state_label"], responsible_unit=v["responsible_unit"],
             responsible_person=v["responsible_person"], code=v["code"], found_on=v["found_at"], sector=v["sector__name"],
-            jurisdiction=v["jurisdiction__name"], is_prominent=v["is_prominent"],
-            is_overdue=v["state"] != closed and deadline is not None and deadline < today,
+            jurisdiction=v["jurisdiction__name"], is_prominent=v["is_prominent"], is_overdue=v["is_overdue"],
         )
 
 
 def ledger_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Iterator[LedgerRow]:
-    today = today or timezone.localdate()
-    closed = HazardState.CLOSED
-    for v in _row_values(hazards, ("-found_at", "-id")):
-        deadline = v["deadline"]
+    for v in _row_values(hazards, ("-found_at", "-id"), today):
         yield LedgerRow(
             code=v["code"], found_on=v["found_at"], sector=v["sector__name"], jurisdiction=v["jurisdiction__name"],
             village=v["village__name"] or "", target=v["target__name"], problem=v["description"], level=v["level_label"],
-            is_prominent=v["is_prominent"], state=v["state_label"],
-            is_overdue=v["state"] != closed and deadline is not None and deadline < today, is_supervised=v["is_supervised"],
+            is_prominent=v["is_prominent"], state=v["state_label"], is_overdue=v["is_overdue"], is_supervised=v["is_supervised"],
             source=v["source_label"], inspecting_unit=v["inspecting_unit"], responsible_unit=v["responsible_unit"],
-            responsible_person=v["responsible_person"], measures=v["rectification_measures"], deadline=deadline,
+            responsible_person=v["responsible_person"], measures=v["rectification_measures"], deadline=v["deadline"],
             submitted_on=v["submitted_at"], closed_on=v["closed_at"],
         )
 

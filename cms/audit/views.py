@@ -130,6 +130,16 @@ def audit_records(data: dict, limit: int = LIMIT) -> tuple[list, str | None]:
     return [r for r, _ in page], (make_cursor(*page[-1]) if more and page else None)
 
 
+def _page_query(request, before: str | None) -> str:
+    """The page's filters with another cursor (none: the first page)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("before", None)
+    if before:
+        query["before"] = before
+    return query.urlencode()
+
+
 class AuditView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "audit/audit_index.html"
     page_title = "审计"
@@ -147,17 +157,8 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
         rows = entries(records, diffs=diff_rows(records))
         if request.GET.get("format") == "csv":
             return self.csv(rows)
-        next_query = None
-        if next_cursor:
-            query = request.GET.copy()
-            query["before"] = next_cursor
-            query.pop("format", None)
-            next_query = query.urlencode()
-        first_query = None
-        if request.GET.get("before"):
-            query = request.GET.copy()
-            query.pop("before")
-            first_query = query.urlencode()
+        next_query = _page_query(request, next_cursor) if next_cursor else None
+        first_query = _page_query(request, None) if request.GET.get("before") else None
         context = self.get_context_data(form=form, rows=rows, next_query=next_query, first_query=first_query, limit=LIMIT)
         return self.render_to_response(context)
 

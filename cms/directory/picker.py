@@ -65,6 +65,5 @@ class TargetPicker(forms.Select):
         context["picker"] = {
             "options": [(t.pk, option_label(t), t.pk == chosen) for t in options],
             "url": reverse("target_options"),
-            "limit": LIMIT,
         }
         return context

@@ -20,10 +20,22 @@ from workflows.inspections.models import InspectionGroup
 from workflows.inspections.services import inspection_submit
 
 
+def _inspecting_unit(h: Hazard) -> str:
+    """The 排查单位 as the model tells it: the inspection group's lead department, else the
+    finder's department, else the source."""
+    if h.inspection_id and h.inspection.group_id:
+        return h.inspection.group.lead_department.name
+    profile = getattr(h.found_by, "profile", None) if h.found_by_id else None
+    if profile is not None and profile.department_id:
+        return profile.department.name
+    return h.get_source_display()
+
+
 def _expected_four(h: Hazard, today) -> FourListRow:
     return FourListRow(
-        target=h.target.name, inspecting_unit=selectors.inspecting_unit(h), problem=h.description, level=selectors.level_text(h),
-        measures=h.rectification_measures, deadline=h.deadline, state=h.get_state_display(), responsible_unit=selectors.responsible_unit(h),
+        target=h.target.name, inspecting_unit=_inspecting_unit(h), problem=h.description,
+        level=h.get_level_display() + ("（突出）" if h.is_prominent else ""),
+        measures=h.rectification_measures, deadline=h.deadline, state=h.get_state_display(), responsible_unit=h.responsible_unit_name,
         responsible_person=h.responsible_person, code=h.code, found_on=timezone.localdate(h.found_at), sector=h.sector.name,
         jurisdiction=h.jurisdiction.name, is_prominent=h.is_prominent,
         is_overdue=h.state != HazardState.CLOSED and h.deadline is not None and h.deadline < today)
@@ -38,7 +50,7 @@ def _expected_ledger(h: Hazard, today) -> LedgerRow:
         village=h.village.name if h.village_id else "", target=h.target.name, problem=h.description, level=h.get_level_display(),
         is_prominent=h.is_prominent, state=h.get_state_display(),
         is_overdue=h.state != HazardState.CLOSED and h.deadline is not None and h.deadline < today, is_supervised=h.is_supervised,
-        source=h.get_source_display(), inspecting_unit=selectors.inspecting_unit(h), responsible_unit=selectors.responsible_unit(h),
+        source=h.get_source_display(), inspecting_unit=_inspecting_unit(h), responsible_unit=h.responsible_unit_name,
         responsible_person=h.responsible_person, measures=h.rectification_measures, deadline=h.deadline,
         submitted_on=day(h.submitted_at), closed_on=day(h.closed_at))
 

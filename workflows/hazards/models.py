@@ -123,8 +123,8 @@ class Hazard(models.Model):
             models.Index(fields=["sector", "jurisdiction", "state"], name="hazard_sector_jur_state"),
             models.Index(fields=["found_at", "state"], include=["level", "is_prominent"], name="hazard_found_state"),
             models.Index(fields=["closed_at"], name="hazard_closed_at"),
-            models.Index(fields=["deadline", "id"], condition=~Q(state="closed"), name="hazard_open_deadline"),
-            models.Index(fields=["deadline", "id"], condition=Q(is_supervised=True) & ~Q(state="closed"), name="hazard_open_supervised"),
+            models.Index(fields=["deadline", "id"], condition=~Q(state=HazardState.CLOSED), name="hazard_open_deadline"),
+            models.Index(fields=["deadline", "id"], condition=Q(is_supervised=True) & ~Q(state=HazardState.CLOSED), name="hazard_open_supervised"),
             models.Index(fields=["id"], condition=Q(needs_supervision=True, is_supervised=False), name="hazard_needs_supervision"),
         ]
 
