@@ -69,7 +69,7 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
 
         return {
             "group": pick(groups, "group"),
-            "target": pick(Target.objects.filter(is_active=True), "target"),
+            "target": pick(scoped(Target.objects.filter(is_active=True), user), "target"),
             "version": pick(ChecklistVersion.objects.filter(is_published=True, template__is_retired=False).select_related("template"), "version"),
         }
 

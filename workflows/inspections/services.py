@@ -234,11 +234,11 @@ def inspection_submit(
         err("group", "检查组不存在、已停用或不在您的数据范围内")
     target_id = target.pk if isinstance(target, Target) else target
     try:
-        target = Target.objects.filter(pk=int(target_id), is_active=True).prefetch_related("sectors").first() if target_id else None
+        target = scoped(Target.objects.filter(pk=int(target_id), is_active=True), actor).prefetch_related("sectors").first() if target_id else None
     except (TypeError, ValueError):
         target = None
     if target is None:
-        err("target", "检查对象不存在或已不在管")
+        err("target", "检查对象不存在、已不在管或不在您的数据范围内")
     elif group is not None and not _target_in_group_remit(group, target):
         err("target", "检查对象不在该检查组的督导范围内（属地或行业领域不符）")
     day = _as_date(inspected_on)
