@@ -12,8 +12,10 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
+from django.db import connections, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -24,6 +26,8 @@ from workflows.assessment.selectors import (
     department_inspections,
     department_report_months,
     department_sector_ids,
+    finder_department,
+    found_in,
     local_date,
     optional_model,
 )
@@ -64,28 +68,46 @@ def _labels(field: str) -> dict:
     return dict(Hazard._meta.get_field(field).flatchoices)
 
 
+@contextmanager
+def _planned_for_every_row(alias: str):
+    """On PostgreSQL ``iterator()`` reads through a server-side cursor, which the planner plans
+    for the first 10 % of the rows (``cursor_tuple_fraction``) and which, outside a transaction,
+    is a WITH HOLD cursor copied out at commit. In a transaction with the fraction at 1 it gets
+    the plan of a plain query: 533 → 436 ms for a city month (21,437 rows), rows still fetched
+    2,000 at a time. The transaction only reads; the setting ends with it."""
+    db = connections[alias]
+    if db.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias):
+        with db.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+        yield
+
+
 def _row_values(hazards: QuerySet, order: tuple[str, ...], today: datetime.date | None) -> Iterator[dict]:
     today = today or timezone.localdate()
     levels, states, sources = _labels("level"), _labels("state"), _labels("source")
     tz = timezone.get_current_timezone()
     target_kind = Hazard.ResponsibleKind.TARGET
-    for v in hazards.order_by(*order).values(*_ROW_VALUES).iterator(chunk_size=2000):
-        source = sources.get(v["source"], v["source"])
-        if v["inspection__group_id"]:
-            v["inspecting_unit"] = v["inspection__group__lead_department__name"]
-        else:
-            v["inspecting_unit"] = v["found_by__profile__department__name"] or source
-        if v["responsible_kind"] == target_kind:
-            v["responsible_unit"] = v["target__name"]
-        else:
-            v["responsible_unit"] = v["responsible_department__name"] or v["responsible_jurisdiction__name"] or ""
-        v["level_label"] = levels.get(v["level"], v["level"])
-        v["state_label"] = states.get(v["state"], v["state"])
-        v["source_label"] = source
-        for key in ("found_at", "submitted_at", "closed_at"):
-            v[key] = v[key].astimezone(tz).date() if v[key] else None
-        v["is_overdue"] = v["state"] != HazardState.CLOSED and v["deadline"] is not None and v["deadline"] < today
-        yield v
+    with _planned_for_every_row(hazards.db):
+        for v in hazards.order_by(*order).values(*_ROW_VALUES).iterator(chunk_size=2000):
+            source = sources.get(v["source"], v["source"])
+            if v["inspection__group_id"]:
+                v["inspecting_unit"] = v["inspection__group__lead_department__name"]
+            else:
+                v["inspecting_unit"] = v["found_by__profile__department__name"] or source
+            if v["responsible_kind"] == target_kind:
+                v["responsible_unit"] = v["target__name"]
+            else:
+                v["responsible_unit"] = v["responsible_department__name"] or v["responsible_jurisdiction__name"] or ""
+            v["level_label"] = levels.get(v["level"], v["level"])
+            v["state_label"] = states.get(v["state"], v["state"])
+            v["source_label"] = source
+            for key in ("found_at", "submitted_at", "closed_at"):
+                v[key] = v[key].astimezone(tz).date() if v[key] else None
+            v["is_overdue"] = v["state"] != HazardState.CLOSED and v["deadline"] is not None and v["deadline"] < today
+            yield v
 
 
 def four_list_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Iterator[FourListRow]:
@@ -195,7 +217,24 @@ def baseline(department: Department) -> Baseline:
     return Baseline(sectors, total, tuple(categories), total - categorised, by_jurisdiction)
 
 
-def basic_facts(department: Department, period: Period) -> BasicFacts:
+_LEVEL_COUNTS = {
+    "total": Count("found_at"), "major": Count("found_at", filter=Q(level=HazardLevel.MAJOR)),
+    "general": Count("found_at", filter=Q(level=HazardLevel.GENERAL)), "prominent": Count("found_at", filter=Q(is_prominent=True)),
+}
+
+
+def hazard_levels_found(period: Period) -> dict[int, dict[str, int]]:
+    """``{department id: {"total", "major", "general", "prominent"}}`` of the hazards each department
+    found in ``period``, for every department in one grouped query (the district roll-up needs all
+    23; one aggregate each was 21 ms × 23 at city scale)."""
+    rows = (Hazard.objects.filter(found_in(period)).annotate(finder=finder_department()).values("finder")
+            .annotate(**_LEVEL_COUNTS).order_by())
+    return {row.pop("finder"): row for row in rows if row["finder"] is not None}
+
+
+def basic_facts(department: Department, period: Period, *, levels: dict[str, int] | None = None) -> BasicFacts:
+    """二、基本情况 of one department's month; ``levels`` is its entry of ``hazard_levels_found``
+    when the caller has it for every department."""
     inspections = department_inspections(department.pk, period)
     dates = list(inspections.values_list("inspected_on", flat=True))
     target_ids = set(inspections.values_list("target_id", flat=True))
@@ -203,9 +242,8 @@ def basic_facts(department: Department, period: Period) -> BasicFacts:
                           .values_list("name", flat=True))
     villages = Target.objects.filter(pk__in=target_ids, village__isnull=False).values("village_id").distinct().count()
     # counted by the database in one query (it was every row's level fetched, then a second count)
-    levels = department_hazards_found(department.pk, period).aggregate(
-        total=Count("found_at"), major=Count("found_at", filter=Q(level=HazardLevel.MAJOR)),
-        general=Count("found_at", filter=Q(level=HazardLevel.GENERAL)), prominent=Count("found_at", filter=Q(is_prominent=True)))
+    if levels is None:
+        levels = department_hazards_found(department.pk, period).aggregate(**_LEVEL_COUNTS)
     sectors = tuple(Sector.objects.filter(lead_departments=department).order_by("sort_order", "id").values_list("name", flat=True))
     return BasicFacts(
         department_name=department.name, sector_names=sectors,
@@ -244,11 +282,13 @@ def district_report_data(year: int, month: int, *, today: datetime.date | None =
     period = Period.month(year, month)
     begin, stop = period.bounds()
     departments = []
+    found = hazard_levels_found(period)
+    none_found = dict.fromkeys(_LEVEL_COUNTS, 0)
     for department in Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True).order_by("sort_order", "id"):
         record = monthly_report_record(department, year, month)
         status = department_report_months(department.pk, period, today)[0].status
         departments.append(DepartmentMonth(
-            facts=basic_facts(department, period), report_status=status,
+            facts=basic_facts(department, period, levels=found.get(department.pk, none_found)), report_status=status,
             highlights=getattr(record, "highlights", "") or "", problems=getattr(record, "problems", "") or "",
             next_steps=getattr(record, "next_steps", "") or ""))
     month_hazards = Hazard.objects.filter(found_at__gte=begin, found_at__lt=stop)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import quote
 
 import pytest
 
+from cms.directory.models import Department
 from cms.roles import Role
 from exports.monthly_report import basic_sentence
-from exports.selectors import basic_facts
-from workflows.assessment.selectors import Period, optional_model
+from exports.selectors import _LEVEL_COUNTS, basic_facts, district_report_data, hazard_levels_found
+from workflows.assessment.selectors import Period, department_hazards_found, optional_model
+from workflows.hazards.models import Hazard, HazardLevel
+from workflows.hazards.services import hazard_register
 
+from .builders import at, make_group, make_hazard, make_inspection
 from .docx_checks import assert_official_layout, assert_page_number_footer, header_rows, is_repeated_header, open_docx
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +37,34 @@ def test_every_figure_of_the_basic_situation_equals_the_data(march):
     assert facts.jurisdiction_names == ("拱辰街道", "北高镇")
     assert (facts.hazard_total, facts.major_count, facts.general_count, facts.prominent_count) == (5, 1, 4, 2)
     assert basic_sentence(facts, 3) == EXPECTED_SENTENCE
+
+
+def test_the_roll_up_counts_every_departments_hazards_in_one_query_as_each_department_alone(march, users, ref, make_user):
+    """``hazard_levels_found`` (one grouped query) gives each department what ``department_hazards_found``
+    gives it alone, including finders that belong to no department or to none that reports."""
+    d, s = ref["departments"], ref["sectors"]
+    t1, t6 = march["targets"][0], march["targets"][5]
+    office_group = make_group("区安办综合督导检查组", d["区安办"], kind="comprehensive")
+    make_hazard(t1, s["危化品"], inspection=make_inspection(office_group, t1, datetime.date(2026, 3, 12)), description="综合组发现")
+    by_housing = make_user(Role.DEPARTMENT, department="住建局")
+    hazard_register(actor=by_housing, reason="测试", description="住建局人员登记", target=t6, sector=s["建筑施工"],
+                    source=Hazard.Source.MANUAL, found_at=at(2026, 3, 21), level=HazardLevel.MAJOR, is_prominent=True)
+    hazard_register(actor=users[Role.OFFICE_EDITOR], reason="测试", description="区安办登记", target=t6, sector=s["建筑施工"],
+                    source=Hazard.Source.MANUAL, found_at=at(2026, 3, 22))
+    hazard_register(actor=None, reason="测试", description="系统导入", target=t6, sector=s["建筑施工"], found_at=at(2026, 3, 23))
+    hazard_register(actor=by_housing, reason="测试", description="四月登记", target=t6, sector=s["建筑施工"], found_at=at(2026, 4, 1, 0))
+    period = Period.month(2026, 3)
+
+    found = hazard_levels_found(period)
+    for department in Department.objects.all():
+        alone = department_hazards_found(department.pk, period).aggregate(**_LEVEL_COUNTS)
+        assert found.get(department.pk, dict.fromkeys(_LEVEL_COUNTS, 0)) == alone, department.name
+    assert found[d["应急管理局"].pk] == {"total": 5, "major": 1, "general": 4, "prominent": 2}
+    assert found[d["住建局"].pk] == {"total": 2, "major": 1, "general": 1, "prominent": 1}
+    district = district_report_data(2026, 3)
+    assert [m.facts for m in district.departments] == [
+        basic_facts(department, period)
+        for department in Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True).order_by("sort_order", "id")]
 
 
 def test_monthly_report_download(march, users, api_for):

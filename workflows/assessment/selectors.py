@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
 from cms.directory.models import Department, Sector
@@ -103,6 +103,15 @@ def hazards_found_q(department_id: int) -> Q:
     """Found by the department: in an inspection of a group it leads, or registered by its people."""
     return (Q(inspection__group__lead_department_id=department_id)
             | Q(inspection__isnull=True, found_by__profile__department_id=department_id))
+
+
+def finder_department():
+    """The department that found a hazard, as one expression: ``hazards_found_q(d)`` holds exactly
+    when this equals ``d`` (the lead department of the inspecting group, or, for a hazard not
+    found in an inspection, the department of the person who registered it). Lets every
+    department's count come from one grouped query."""
+    return Case(When(inspection__isnull=False, then=F("inspection__group__lead_department_id")),
+                default=F("found_by__profile__department_id"))
 
 
 def found_in(period: Period) -> Q:
