@@ -10,8 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, InspectView
 
 from cms.errors import ServiceError
@@ -72,6 +74,11 @@ class ActionIndexView(IndexView):
 
     def get_base_queryset(self):
         return scoped(super().get_base_queryset(), self.request.user)
+
+    @cached_property
+    def columns(self):
+        # No bulk selection: bulk actions are refused for audited models (cms.admin_views.bulk_action).
+        return [c for c in super().columns if not isinstance(c, BulkActionsCheckboxColumn)]
 
     def get_edit_url(self, instance):
         return None
