@@ -484,6 +484,8 @@ class LoadGenerator:
         return values, steps
 
     def generate_hazards(self) -> None:
+        from workflows.hazards.models_tally import add_hazards
+
         Hazard = self.Hazard
         H = Hazard.history.model
         total = self.scale.hazards
@@ -514,6 +516,7 @@ class LoadGenerator:
                     obj = Hazard(**{k: v for k, v in values.items() if k != "id"})
                     objs.append(obj)
                 Hazard.objects.bulk_create(objs, batch_size=500)
+                add_hazards(objs)  # the dashboard's counts, in the same transaction (workflows.hazards.models_tally)
                 history = []
                 for obj, (_, steps) in zip(objs, loops, strict=True):
                     for when, user_id, label, history_type, snapshot in steps:

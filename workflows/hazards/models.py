@@ -7,8 +7,10 @@ the deadline (``HazardQuerySet.overdue``), never stored.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from cms.audit.models import TrackedQuerySet, audited_history
@@ -130,6 +132,26 @@ class Hazard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.description[:30]}"
+
+    def save(self, *args, **kwargs):
+        """Save, and keep the dashboard's counts (``models_tally``) in step in the same transaction:
+        the old key is read from the row as the database holds it, locked, not from this instance."""
+        from . import models_tally
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {f.replace("_id", "") for f in models_tally.KEY_FIELDS} & {
+                f.replace("_id", "") for f in update_fields}:
+            return super().save(*args, **kwargs)
+        using = models_tally.db_for(self)
+        with transaction.atomic(using=using, savepoint=False):
+            old = None
+            if self.pk is not None and not self._state.adding:
+                row = Hazard.objects.using(using).select_for_update().filter(pk=self.pk).values_list(*models_tally.KEY_FIELDS).first()
+                old = models_tally.key_of(row) if row else None
+            super().save(*args, **kwargs)
+            new = models_tally.key_of(self)
+            if old != new:
+                models_tally.move(old, new, using)
 
     @property
     def is_overdue(self) -> bool:
@@ -263,3 +285,11 @@ class HazardEvidence(models.Model):
 
 from .models_orders import Order, OrderAction, OrderKind, OrderStatus, ReminderLog  # noqa: E402,F401
 from .models_sequence import Sequence  # noqa: E402,F401
+from .models_tally import HazardTally  # noqa: E402,F401
+
+
+@receiver(post_delete, sender=Hazard, dispatch_uid="hazard_tally_delete")
+def _hazard_deleted(sender, instance, using, **kwargs):
+    from . import models_tally
+
+    models_tally.move(models_tally.key_of(instance), None, using)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cms.errors import StateConflict
 from cms.roles import Role
-from workflows.hazards import services
+from workflows.hazards import models_tally, services
 from workflows.hazards.models import Hazard, HazardState, Order, ReminderLog
 from workflows.hazards.reminders import send_reminders
 from workflows.hazards.services_orders import order_issue
@@ -59,6 +59,7 @@ def test_two_verifiers_exactly_one_wins(users, make_target):
     hazard.refresh_from_db()
     assert hazard.state == HazardState.CLOSED and hazard.closed_by_id == wins[0].closed_by_id
     assert Hazard.history.filter(id=hazard.pk, last_action="verify").count() == 1
+    assert models_tally.mismatches() == {}  # one move of the count, by the winner
 
 
 def test_verify_and_reject_race_one_wins(users, make_target):
@@ -76,6 +77,7 @@ def test_verify_and_reject_race_one_wins(users, make_target):
     assert sum(isinstance(r, StateConflict) for r in results) == 1, results
     hazard.refresh_from_db()
     assert hazard.version == before + 1  # exactly one action went through
+    assert models_tally.mismatches() == {}
 
 
 def test_twenty_concurrent_order_issues_number_without_gaps(users, ref):
