@@ -128,6 +128,10 @@ class Hazard(models.Model):
             models.Index(fields=["deadline", "id"], condition=~Q(state=HazardState.CLOSED), name="hazard_open_deadline"),
             models.Index(fields=["deadline", "id"], condition=Q(is_supervised=True) & ~Q(state=HazardState.CLOSED), name="hazard_open_supervised"),
             models.Index(fields=["id"], condition=Q(needs_supervision=True, is_supervised=False), name="hazard_needs_supervision"),
+            # the office's 待我处理 (selectors.hazards_awaiting): its count and first page, ordered by deadline, from this index
+            # alone (a city: 20.9 ms bitmap scan of 6,900 heap pages before it)
+            models.Index(fields=["deadline", "id"], condition=Q(state__in=[HazardState.REPORTED, HazardState.SUBMITTED])
+                         | Q(needs_supervision=True, is_supervised=False), name="hazard_office_todo"),
         ]
 
     def __str__(self) -> str:
