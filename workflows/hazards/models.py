@@ -146,7 +146,7 @@ class Hazard(models.Model):
         if update_fields is not None and not {f.replace("_id", "") for f in models_tally.KEY_FIELDS} & {
                 f.replace("_id", "") for f in update_fields}:
             return super().save(*args, **kwargs)
-        using = models_tally.db_for(self)
+        using = kwargs.get("using") or models_tally.db_for(self)
         with transaction.atomic(using=using, savepoint=False):
             old = None
             if self.pk is not None and not self._state.adding:
