@@ -33,7 +33,16 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenMultipleView,
     SnippetChosenView,
 )
-from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    HistoryView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
 
 from cms.api.parsers import CONTROL
 from cms.audit.models import history_records
@@ -242,6 +251,14 @@ class ScopedDeleteView(ForbiddenIs403Mixin, ScopedObjectMixin, DeleteView):
             return HttpResponseRedirect(edit_url or self.get_success_url())
 
 
+class ScopedUsageView(ForbiddenIs403Mixin, ScopedObjectMixin, UsageView):
+    """Wagtail's 使用情况 page of an object, only for objects in the user's scope."""
+
+
+class ScopedHistoryView(ForbiddenIs403Mixin, ScopedObjectMixin, HistoryView):
+    """Wagtail's own history page (and its results) of an object, only for objects in the user's scope."""
+
+
 class ScopedInspectView(ForbiddenIs403Mixin, HistoryButtonMixin, ScopedObjectMixin, InspectView):
     audited_viewset = None
 
@@ -357,6 +374,8 @@ class AuditedSnippetViewSet(SnippetViewSet):
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView
+    usage_view_class = ScopedUsageView
+    history_view_class = ScopedHistoryView
     chooser_viewset_class = ScopedChooserViewSet
     inspect_view_enabled = True
     copy_view_enabled = False
