@@ -83,10 +83,13 @@ def _upsert(deltas: dict[TallyKey, int], using: str) -> None:
         return
     table = connections[using].ops.quote_name(HazardTally._meta.db_table)
     columns = "sector_id, jurisdiction_id, responsible_department_id, responsible_jurisdiction_id, state, found_month"
-    sql = (f"INSERT INTO {table} ({columns}, n) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-           f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n")
     with connections[using].cursor() as cursor:
-        cursor.executemany(sql, [(*key, delta) for key, delta in rows])
+        for start in range(0, len(rows), 100):  # one statement (one round trip) per 100 keys (700 parameters); a save moves two
+            chunk = rows[start:start + 100]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({columns}, n) VALUES {values} "
+                           f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + excluded.n",
+                           [v for key, delta in chunk for v in (*key, delta)])
 
 
 def move(old: TallyKey | None, new: TallyKey | None, using: str = "default") -> None:
