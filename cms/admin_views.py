@@ -9,7 +9,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,7 +22,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.bulk_action import index as wagtail_bulk_action
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import HeaderButton
@@ -133,7 +133,21 @@ def bulk_action(request, app_label: str, model_name: str, action: str):
     return wagtail_bulk_action(request, app_label, model_name, action)
 
 
-class ScopedIndexView(ForbiddenIs403Mixin, IndexView):
+class ChineseBooleansMixin:
+    """Listing columns of boolean fields show 是/否 (Wagtail's plain column printed True/False)."""
+
+    def _get_custom_column(self, field_name, *args, **kwargs):
+        column = super()._get_custom_column(field_name, *args, **kwargs)
+        try:
+            field = self.model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            return column
+        if isinstance(field, models.BooleanField) and type(column) is Column:
+            column.accessor = lambda obj, attname=field.attname: "是" if getattr(obj, attname) else "否"
+        return column
+
+
+class ScopedIndexView(ForbiddenIs403Mixin, ChineseBooleansMixin, IndexView):
     """Listing filtered by ``cms.scope``; exports (CSV/XLSX) show choice labels and 是/否."""
 
     audited_viewset = None

@@ -16,6 +16,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, InspectView
 
+from cms.admin_views import ChineseBooleansMixin
 from cms.errors import ServiceError
 from cms.roles import OFFICE_ROLES, role_of
 from cms.scope import scoped
@@ -69,7 +70,7 @@ class NoEditMixin:
         raise PermissionDenied
 
 
-class ActionIndexView(IndexView):
+class ActionIndexView(ChineseBooleansMixin, IndexView):
     """Scoped listing whose rows open the detail page (there is no edit form)."""
 
     def get_base_queryset(self):

@@ -6,7 +6,7 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -30,7 +30,7 @@ class HazardViewSet(AuditedSnippetViewSet):
     filterset_class = admin_views.HazardAdminFilterSet
     list_display = ["code", "description", "level", "state", "sector", "jurisdiction",
                     Column("responsible_unit_name", label="责任单位"), "deadline", Column("overdue_label", label="逾期"),
-                    BooleanColumn("is_supervised", label="挂牌督办")]
+                    Column("supervised_label", label="挂牌督办", accessor=lambda h: "是" if h.is_supervised else "")]
     list_export = ["code", "description", "level", "state", "sector", "jurisdiction", "target", "responsible_unit_name",
                    "responsible_person", "deadline", "rectification_measures", "overdue_label", "is_supervised"]
     export_headings = {"responsible_unit_name": "责任单位", "overdue_label": "逾期"}
