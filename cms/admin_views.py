@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
@@ -133,8 +134,14 @@ def bulk_action(request, app_label: str, model_name: str, action: str):
     return wagtail_bulk_action(request, app_label, model_name, action)
 
 
-class ChineseBooleansMixin:
-    """Listing columns of boolean fields show 是/否 (Wagtail's plain column printed True/False)."""
+class AuditedColumnsMixin:
+    """The columns of every audited listing: no bulk-selection checkbox (bulk actions are refused,
+    ``bulk_action``: they delete with ``QuerySet.delete()``, without a reason in history), and
+    boolean fields as 是/否 (Wagtail's plain column printed True/False)."""
+
+    @cached_property
+    def columns(self):
+        return [c for c in super().columns if not isinstance(c, BulkActionsCheckboxColumn)]
 
     def _get_custom_column(self, field_name, *args, **kwargs):
         column = super()._get_custom_column(field_name, *args, **kwargs)
@@ -147,18 +154,13 @@ class ChineseBooleansMixin:
         return column
 
 
-class ScopedIndexView(ForbiddenIs403Mixin, ChineseBooleansMixin, IndexView):
+class ScopedIndexView(ForbiddenIs403Mixin, AuditedColumnsMixin, IndexView):
     """Listing filtered by ``cms.scope``; exports (CSV/XLSX) show choice labels and 是/否."""
 
     audited_viewset = None
 
     def get_base_queryset(self):
         return scoped(super().get_base_queryset(), self.request.user)
-
-    @property
-    def columns(self):
-        # No bulk actions: they delete with ``QuerySet.delete()``, without a reason in history.
-        return [c for c in super().columns if not isinstance(c, BulkActionsCheckboxColumn)]
 
     def get_edit_url(self, instance):
         if can_write(self.request.user, instance):

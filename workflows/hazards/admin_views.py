@@ -10,13 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, InspectView
 
-from cms.admin_views import ChineseBooleansMixin
+from cms.admin_views import AuditedColumnsMixin
 from cms.errors import ServiceError
 from cms.roles import OFFICE_ROLES, role_of
 from cms.scope import scoped
@@ -70,16 +68,11 @@ class NoEditMixin:
         raise PermissionDenied
 
 
-class ActionIndexView(ChineseBooleansMixin, IndexView):
+class ActionIndexView(AuditedColumnsMixin, IndexView):
     """Scoped listing whose rows open the detail page (there is no edit form)."""
 
     def get_base_queryset(self):
         return scoped(super().get_base_queryset(), self.request.user)
-
-    @cached_property
-    def columns(self):
-        # No bulk selection: bulk actions are refused for audited models (cms.admin_views.bulk_action).
-        return [c for c in super().columns if not isinstance(c, BulkActionsCheckboxColumn)]
 
     def get_edit_url(self, instance):
         return None

@@ -143,9 +143,9 @@ class Hazard(models.Model):
         from . import models_tally
 
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not {f.replace("_id", "") for f in models_tally.KEY_FIELDS} & {
-                f.replace("_id", "") for f in update_fields}:
-            return super().save(*args, **kwargs)
+        if update_fields is not None and not {self._meta.get_field(f).name for f in models_tally.KEY_FIELDS} & {
+                self._meta.get_field(f).name for f in update_fields}:
+            return super().save(*args, **kwargs)  # none of the key's fields is written
         using = kwargs.get("using") or models_tally.db_for(self)
         with transaction.atomic(using=using, savepoint=False):
             old = None

@@ -36,19 +36,15 @@ TallyKey = tuple[int, int, int, int, str, datetime.date]
 KEY_FIELDS = ("sector_id", "jurisdiction_id", "responsible_department_id", "responsible_jurisdiction_id", "state", "found_at")
 
 
-def month_of(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date().replace(day=1)
+def _key(sector, jurisdiction, department, resp_jurisdiction, state, day: datetime.date) -> TallyKey:
+    """A key, missing responsible units as 0, the month as its first day ("day": any day in it)."""
+    return (sector, jurisdiction, department or 0, resp_jurisdiction or 0, state, day.replace(day=1))
 
 
 def key_of(values) -> TallyKey:
     """The key of a hazard, from the instance or from a row of ``KEY_FIELDS``."""
-    if isinstance(values, dict):
-        sector, jurisdiction, department, resp_jurisdiction, state, found_at = (values[f] for f in KEY_FIELDS)
-    elif isinstance(values, tuple):
-        sector, jurisdiction, department, resp_jurisdiction, state, found_at = values
-    else:
-        sector, jurisdiction, department, resp_jurisdiction, state, found_at = (getattr(values, f) for f in KEY_FIELDS)
-    return (sector, jurisdiction, department or 0, resp_jurisdiction or 0, state, month_of(found_at))
+    row = values if isinstance(values, tuple) else tuple(getattr(values, f) for f in KEY_FIELDS)
+    return _key(*row[:-1], timezone.localtime(row[-1]).date())
 
 
 class HazardTally(models.Model):
@@ -116,7 +112,7 @@ def live_counts(using: str = "default") -> Counter:
                .values_list(*KEY_FIELDS[:-1], "month").annotate(n=Count("*")).order_by())
     for sector, jurisdiction, department, resp_jurisdiction, state, month, n in grouped:
         day = timezone.localtime(month, tz).date() if isinstance(month, datetime.datetime) else month
-        counts[(sector, jurisdiction, department or 0, resp_jurisdiction or 0, state, day.replace(day=1))] += n
+        counts[_key(sector, jurisdiction, department, resp_jurisdiction, state, day)] += n
     return counts
 
 
