@@ -10,9 +10,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.directory.models import Department, Jurisdiction, Sector
 from cms.roles import OFFICE_ROLES, Role
 from cms.scope import scope_for, scoped
-from workflows.assessment.selectors import optional_model
-from workflows.hazards.models import HazardLevel, HazardState
+from notices.models import NoticePage
+from notices.visibility import visible_notices
+from workflows.hazards.models import HazardLevel, HazardState, Order
 from workflows.inspections.models import Inspection
+from workflows.reporting.figures import reporting_groups
 
 
 class ExportIndexView(WagtailAdminTemplateMixin, TemplateView):
@@ -29,25 +31,17 @@ class ExportIndexView(WagtailAdminTemplateMixin, TemplateView):
         departments = Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True)
         if not scope.everything:
             departments = departments.filter(pk__in=scope.department_ids)
-        order_model = optional_model("hazards.Order")
-        notice_model = optional_model("notices.NoticePage")
-        notices = []
-        if notice_model is not None:
-            notices = notice_model.objects.live().order_by("-first_published_at")
-            try:
-                from notices.visibility import visible_notices
-
-                notices = visible_notices(notices, user)
-            except ImportError:
-                pass
-            notices = list(notices[:20])
+        notices = list(visible_notices(NoticePage.objects.live().order_by("-first_published_at"), user)[:20])
+        groups = reporting_groups()
+        if not scope.everything:
+            groups = groups.filter(lead_department__in=scope.department_ids)
         ctx.update(
             departments=departments.order_by("sort_order", "id"), month=f"{last_month:%Y-%m}", year=today.year, today=today,
             sectors=Sector.objects.filter(is_active=True), jurisdictions=Jurisdiction.objects.filter(is_active=True),
             states=HazardState.choices, levels=HazardLevel.choices,
             is_office=scope.role in OFFICE_ROLES or scope.role == Role.AUDITOR,
             can_assess=scope.everything or bool(scope.department_ids),
-            orders=list(scoped(order_model.objects.all(), user).order_by("-issued_at")[:20]) if order_model is not None else [],
+            orders=list(scoped(Order.objects.all(), user).order_by("-issued_at")[:20]), special_groups=list(groups),
             inspections=list(scoped(Inspection.objects.select_related("target", "group"), user).order_by("-inspected_on", "-id")[:20]),
             notices=notices,
         )

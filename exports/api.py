@@ -20,9 +20,14 @@ from cms.directory.models import Department
 from cms.errors import InvalidInput, NotAllowed, NotFound
 from cms.roles import OFFICE_ROLES, Role
 from cms.scope import scope_for, scoped
-from workflows.assessment.selectors import Period, assess, department_hazards_found, optional_model
-from workflows.hazards.models import Hazard
-from workflows.inspections.models import Inspection
+from notices.models import NoticePage
+from workflows.assessment.selectors import assess
+from workflows.hazards.models import Hazard, Order
+from workflows.inspections.models import Inspection, InspectionGroup
+from workflows.periods import Period
+from workflows.reporting import figures
+from workflows.reporting.models import MonthlyReport
+from workflows.reporting.selectors import report_content
 
 from . import selectors
 from .http import DOCX, XLSX, FileRenderer, file_response, spooled_file, stream_file_response
@@ -107,7 +112,7 @@ def require_office_or_auditor(user) -> None:
 
 
 def month_label(period: Period) -> str:
-    if period.start.day == 1 and period.months == [period.start] and period.end == Period.month(period.start.year, period.start.month).end:
+    if period.is_month:
         return f"{period.start.year}年{period.start.month}月"
     return f"{period.start:%Y年%-m月%-d日}至{period.end:%Y年%-m月%-d日}"
 
@@ -139,17 +144,38 @@ class ExportView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
 
+def group_for(user, value) -> InspectionGroup:
+    """A special group (专项督导组) whose report the user may read: the office and auditors any, a
+    department user those its department leads."""
+    group_id = parse_id(value, "group")
+    allowed = visible_department_ids(user)
+    group = InspectionGroup.objects.filter(pk=group_id, kind=InspectionGroup.Kind.SPECIAL).select_related("lead_department").first()
+    if group is None or (allowed is not None and group.lead_department_id not in allowed):
+        raise NotFound("未找到该专项督导组，或不在您的数据范围内")
+    return group
+
+
 class MonthlyReportExport(ExportView):
-    """月度督导检查情况（附件2 格式）：单位某月的月报 Word。"""
+    """月度督导检查情况（附件2 格式）：单位或专项督导组某月的月报 Word（已报送的月报按报送时的内容）。"""
 
     @extend_schema(operation_id="export_monthly_report", tags=["导出"], responses=DOCX_RESPONSE,
-                   parameters=[_p("department", "单位编号", int, True), _p("month", "月份 YYYY-MM", str, True)])
+                   parameters=[_p("department", "单位编号（与 group 二选一）", int), _p("group", "专项督导组编号（与 department 二选一）", int),
+                               _p("month", "月份 YYYY-MM", str, True)])
     def get(self, request):
-        department = department_for(request.user, request.query_params.get("department"))
-        year, month = parse_month(request.query_params.get("month"))
-        content = build_monthly_report(selectors.monthly_report_data(department, year, month))
-        return file_response(content, filename=f"{report_title(year, month)}（{department.name}）.docx",
-                             ascii_name=f"monthly-report-{year}-{month:02d}-{department.code}.docx", content_type=DOCX)
+        params = request.query_params
+        year, month = parse_month(params.get("month"))
+        if params.get("group") and params.get("department"):
+            raise InvalidInput(fields={"group": "department 与 group 只能指定一个"})
+        if params.get("group"):
+            group = group_for(request.user, params.get("group"))
+            data = selectors.monthly_report_data(group=group, year=year, month=month)
+            name, code = group.name, f"group-{group.pk}"
+        else:
+            department = department_for(request.user, params.get("department"))
+            data = selectors.monthly_report_data(department, year, month)
+            name, code = department.name, department.code
+        return file_response(build_monthly_report(data), filename=f"{report_title(year, month)}（{name}）.docx",
+                             ascii_name=f"monthly-report-{year}-{month:02d}-{code}.docx", content_type=DOCX)
 
 
 class DistrictReportExport(ExportView):
@@ -170,8 +196,7 @@ class OrderExport(ExportView):
 
     @extend_schema(operation_id="export_order", tags=["导出"], responses=DOCX_RESPONSE)
     def get(self, request, pk: int):
-        model = optional_model("hazards.Order")
-        order = scoped(model.objects.all(), request.user).filter(pk=existing_id(pk)).first() if model is not None else None
+        order = scoped(Order.objects.all(), request.user).filter(pk=existing_id(pk)).first()
         if order is None:
             raise NotFound()
         document = selectors.order_document(order)
@@ -184,8 +209,7 @@ class NoticeExport(ExportView):
 
     @extend_schema(operation_id="export_notice", tags=["导出"], responses=DOCX_RESPONSE)
     def get(self, request, page_id: int):
-        model = optional_model("notices.NoticePage")
-        page = model.objects.filter(pk=existing_id(page_id)).first() if model is not None else None
+        page = NoticePage.objects.filter(pk=existing_id(page_id)).first()
         if page is None or not _can_read_notice(request.user, page):
             raise NotFound()
         document = selectors.notice_document(page)
@@ -230,19 +254,21 @@ class FourListsExport(ExportView):
             raise InvalidInput(fields={"format": "格式只能是 xlsx 或 docx"})
         period = period_from(params)
         if params.get("department") or visible_department_ids(request.user) is not None:
+            # a unit's own 四个清单: exactly its report's annex (as sent, once the month's report is 报送)
             department = department_for(request.user, params.get("department") or _own_department(request.user))
-            hazards = department_hazards_found(department.pk, period)
             unit, code = department.name, department.code
+            record = MonthlyReport.objects.filter(month=period.start, department=department).first() if period.is_month else None
+            if record is not None:
+                rows = [selectors.FourListRow(**row) for row in report_content(record).rows]
+            else:
+                rows = selectors.four_list_rows(figures.unit_hazards(department, period))
         else:
-            begin, stop = period.bounds()
-            hazards = Hazard.objects.filter(found_at__gte=begin, found_at__lt=stop)
             unit, code = "全区", "district"
-        hazards = scoped(hazards, request.user)
-        title = annex_title(period.start.year, period.start.month, unit) if period.months == [period.start] and period.start.day == 1 \
-            and period.end == Period.month(period.start.year, period.start.month).end else f"{month_label(period)}{unit}督导检查隐患问题“四个清单”"
+            rows = selectors.four_list_rows(scoped(figures.district_hazards(period), request.user))
+        title = (annex_title(period.start.year, period.start.month, unit) if period.is_month
+                 else f"{month_label(period)}{unit}督导检查隐患问题“四个清单”")
         filename = title.replace("“", "").replace("”", "")
         ascii_name = f"four-lists-{code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
-        rows = selectors.four_list_rows(hazards)
         if fmt == "docx":
             return file_response(build_four_lists_docx(title, rows), filename=f"{filename}.docx", ascii_name=ascii_name, content_type=DOCX)
         handle = spooled_file()

@@ -7,6 +7,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+# The figures are defined (and counted) in workflows.reporting.figures; these are their plain shapes.
+from workflows.reporting.figures import Baseline, BasicFacts, CategoryCount, DistrictMonth  # noqa: F401
+
 
 @dataclass(frozen=True)
 class FourListRow:
@@ -39,43 +42,6 @@ class FourListRow:
                 self.deadline_state, self.responsible_unit or "—", self.responsible_person or "—")
 
 
-@dataclass(frozen=True)
-class CategoryCount:
-    name: str
-    count: int
-    children: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """一、监管对象底数: the department's targets (in its sectors) by category."""
-
-    sector_names: tuple[str, ...]
-    total: int
-    categories: tuple[CategoryCount, ...]
-    uncategorised: int = 0
-    by_jurisdiction: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class BasicFacts:
-    """The figures of 二、基本情况."""
-
-    department_name: str
-    sector_names: tuple[str, ...]
-    start: datetime.date | None
-    end: datetime.date | None
-    group_count: int
-    jurisdiction_names: tuple[str, ...]
-    village_count: int
-    target_count: int
-    hazard_total: int
-    major_count: int
-    general_count: int
-    prominent_count: int
-    inspection_count: int = 0
-
-
 @dataclass
 class MonthlyReportData:
     year: int
@@ -88,6 +54,7 @@ class MonthlyReportData:
     problems: str = ""
     next_steps: str = ""
     rows: Iterable[FourListRow] = field(default_factory=list)
+    is_draft: bool = False  # not yet 报送: live figures, marked 草稿 on the page
 
 
 @dataclass(frozen=True)
@@ -116,6 +83,8 @@ class DistrictReportData:
     suggestions: list[str] = field(default_factory=list)
     rows: Iterable[FourListRow] = field(default_factory=list)
     group_reports: list[tuple[str, str, str]] = field(default_factory=list)  # 专项督导组: (name, problems, next steps)
+    figures: DistrictMonth | None = None  # the district's month (total, others line) as counted by workflows.reporting.figures
+    is_draft: bool = False
 
 
 @dataclass(frozen=True)

@@ -61,22 +61,30 @@ def _period(start, end, month: int) -> str:
 
 def _jurisdictions(names: tuple[str, ...]) -> str:
     if not names:
-        return "0个镇街"
+        return "相关镇街"
     if len(names) == 1:
         return names[0]
     return "、".join(names) + "等镇街"
 
 
 def basic_sentence(facts: BasicFacts, month: int) -> str:
-    """二、基本情况: the sentence of 附件2, every figure filled (typos of the sample corrected)."""
-    sectors = "、".join(facts.sector_names) or "相关"
-    return (
-        f"{facts.department_name}牵头负责督导检查{sectors}行业领域安全生产工作，"
-        f"于{_period(facts.start, facts.end, month)}，组成{facts.group_count}个督导检查组，"
-        f"共排查检查了{_jurisdictions(facts.jurisdiction_names)}、{facts.village_count}个村居、"
-        f"{facts.target_count}家企业（场所、工程、项目等），督导检查发现隐患问题{facts.hazard_total}项，"
-        f"其中重大隐患问题{facts.major_count}项、一般隐患问题{facts.general_count}项、突出隐患{facts.prominent_count}项。"
-    )
+    """二、基本情况: the sentence of 附件2, every figure filled (typos of the sample corrected); a month
+    without any inspection or finding says so instead of "组成0个督导检查组"."""
+    if facts.unit_kind == "group":
+        lead = f"{facts.department_name}牵头{facts.group_name or '专项督导检查组'}，负责专项督导{'、'.join(facts.area_names) or '相关镇街'}安全生产工作"
+    else:
+        lead = f"{facts.department_name}牵头负责督导检查{'、'.join(facts.sector_names) or '相关'}行业领域安全生产工作"
+    if not facts.inspected:
+        return f"{lead}。{month}月，本单位未开展督导检查，未发现隐患问题。"
+    if facts.inspection_count:
+        visits = (f"于{_period(facts.start, facts.end, month)}，组成{facts.group_count}个督导检查组，"
+                  f"共排查检查了{_jurisdictions(facts.jurisdiction_names)}、"
+                  f"{facts.village_count}个村居、{facts.target_count}家企业（场所、工程、项目等），")
+    else:
+        visits = f"于{_period(facts.start, facts.end, month)}，本月未开展督导检查，日常工作中在{_jurisdictions(facts.jurisdiction_names)}的{facts.target_count}家企业（场所、工程、项目等）"
+    found = (f"督导检查发现隐患问题{facts.hazard_total}项，其中重大隐患问题{facts.major_count}项、"
+             f"一般隐患问题{facts.general_count}项、突出隐患{facts.prominent_count}项。") if facts.hazard_total else "未发现隐患问题。"
+    return f"{lead}，{visits}{found}"
 
 
 def baseline_paragraphs(baseline: Baseline) -> list[str]:
@@ -121,11 +129,13 @@ def build_monthly_report(data: MonthlyReportData) -> bytes:
     add_paragraph(doc, "二、基本情况", H1)
     add_paragraph(doc, basic_sentence(data.facts, data.month), BODY)
     add_paragraph(doc, "三、特色亮点", H1)
-    add_prose(doc, data.highlights, empty="（待填写：总结督导检查行业领域安全生产工作主要特色亮点做法。）")
+    # a draft reminds its author what each part asks for; a report as sent states only what was written
+    draft = getattr(data, "is_draft", False)
+    add_prose(doc, data.highlights, empty="（待填写：总结督导检查行业领域安全生产工作主要特色亮点做法。）" if draft else "无。")
     add_paragraph(doc, "四、主要问题及风险研判", H1)
-    add_prose(doc, data.problems, empty="（待填写：梳理分析督导检查发现的问题，研判当前安全风险形势。）")
+    add_prose(doc, data.problems, empty="（待填写：梳理分析督导检查发现的问题，研判当前安全风险形势。）" if draft else "无。")
     add_paragraph(doc, "五、下一步工作打算", H1)
-    add_prose(doc, data.next_steps, empty="（待填写：根据存在的主要问题，提出针对性对策措施。）")
+    add_prose(doc, data.next_steps, empty="（待填写：根据存在的主要问题，提出针对性对策措施。）" if draft else "无。")
     annex = annex_title(data.year, data.month, data.unit_name)
     add_paragraph(doc, "", BODY)
     add_paragraph(doc, f"附件：{annex}", BODY)
@@ -138,22 +148,21 @@ def build_district_report(data: DistrictReportData) -> bytes:
     doc = new_document()
     _add_head(doc, f"{data.year}年{data.month}月全区安全生产常态化督导检查情况", data.unit_name, data.report_date)
     departments = data.departments
+    district = data.figures  # counted by workflows.reporting.figures: units + others = total, exactly
     total_groups = sum(d.facts.group_count for d in departments)
     total_targets = sum(d.facts.target_count for d in departments)
-    total_inspections = sum(d.facts.inspection_count for d in departments)
-    total = sum(d.facts.hazard_total for d in departments)
-    major = sum(d.facts.major_count for d in departments)
-    general = sum(d.facts.general_count for d in departments)
-    prominent = sum(d.facts.prominent_count for d in departments)
-    active = [d for d in departments if d.facts.inspection_count]
-    idle = [d.facts.department_name for d in departments if not d.facts.inspection_count]
+    active = [d for d in departments if d.facts.inspected]
+    idle = [d.facts.department_name for d in departments if not d.facts.inspected]
 
     add_paragraph(doc, "一、任务完成情况", H1)
     add_paragraph(doc, (
-        f"{data.month}月，全区{len(departments)}个单位中有{len(active)}个单位开展了督导检查，共组成{total_groups}个督导检查组，"
-        f"开展督导检查{total_inspections}次，排查检查企业（场所、工程、项目等）{total_targets}家，发现隐患问题{total}项，"
-        f"其中重大隐患问题{major}项、一般隐患问题{general}项、突出隐患{prominent}项；本月销号隐患{data.closed_count}项。"
+        f"{data.month}月，全区{len(departments)}个区直单位中有{len(active)}个单位开展了督导检查，共组成{total_groups}个督导检查组，"
+        f"排查检查企业（场所、工程、项目等）{total_targets}家；全区共开展督导检查{district.inspections}次，发现隐患问题{district.total}项，"
+        f"其中重大隐患问题{district.major}项、一般隐患问题{district.general}项、突出隐患{district.prominent}项；本月销号隐患{data.closed_count}项。"
     ), BODY)
+    add_paragraph(doc, (
+        f"其中区直单位督导检查发现{district.units_total}项，{district.others_label}发现{district.others['total']}项"
+        f"（重大隐患{district.others['major']}项）。"), BODY)
     if idle:
         add_paragraph(doc, f"本月未开展督导检查的单位：{'、'.join(idle)}。", BODY)
     for index, dept in enumerate(active, start=1):

@@ -12,31 +12,20 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 
-from django.db import connections, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cms.directory.models import Department, Jurisdiction, Sector, Target, TargetCategory
-from workflows.assessment.selectors import (
-    Period,
-    department_hazards_found,
-    department_inspections,
-    department_report_months,
-    department_sector_ids,
-    finder_department,
-    found_in,
-    local_date,
-    optional_model,
-)
-from workflows.hazards.models import Hazard, HazardLevel, HazardState
+from cms.directory.models import Department, Jurisdiction
+from workflows.hazards.models import Hazard, HazardLevel, HazardState, Order, OrderKind
+from workflows.inspections.models import InspectionFeedback
+from workflows.periods import Period, local_date
+from workflows.reporting import figures
+from workflows.reporting.models import MonthlyReport
+from workflows.reporting.selectors import report_content, report_is_frozen
 
 from .data import (
-    Baseline,
-    BasicFacts,
-    CategoryCount,
     DepartmentMonth,
     DistrictReportData,
     FourListRow,
@@ -51,78 +40,13 @@ OFFICE_NAME = "荔城区安委会办公室"
 
 # ---------------------------------------------------------------- hazards as rows
 
-# The columns a row of the 四个清单 or the ledger shows, read as plain values in one query: a
-# model instance per hazard with eight related rows joined in full was 250 µs a row, too slow
-# for a month of a city (21,000 hazards; bench/README.md). ``tests/exports/test_rows.py`` holds
-# these rows equal to the same figures computed from the model instances.
-_ROW_VALUES = (
-    "code", "description", "level", "is_prominent", "state", "source", "rectification_measures", "deadline",
-    "responsible_kind", "responsible_person", "found_at", "submitted_at", "closed_at", "is_supervised",
-    "target__name", "sector__name", "jurisdiction__name", "village__name", "responsible_department__name",
-    "responsible_jurisdiction__name", "inspection__group_id", "inspection__group__lead_department__name",
-    "found_by__profile__department__name",
-)
-
-
-def _labels(field: str) -> dict:
-    return dict(Hazard._meta.get_field(field).flatchoices)
-
-
-@contextmanager
-def _planned_for_every_row(alias: str):
-    """On PostgreSQL ``iterator()`` reads through a server-side cursor, which the planner plans
-    for the first 10 % of the rows (``cursor_tuple_fraction``) and which, outside a transaction,
-    is a WITH HOLD cursor copied out at commit. In a transaction with the fraction at 1 it gets
-    the plan of a plain query: 533 → 436 ms for a city month (21,437 rows), rows still fetched
-    2,000 at a time. The transaction only reads; the setting ends with it."""
-    db = connections[alias]
-    if db.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=alias):
-        with db.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
-        yield
-
-
-def _row_values(hazards: QuerySet, order: tuple[str, ...], today: datetime.date | None) -> Iterator[dict]:
-    today = today or timezone.localdate()
-    levels, states, sources = _labels("level"), _labels("state"), _labels("source")
-    tz = timezone.get_current_timezone()
-    target_kind = Hazard.ResponsibleKind.TARGET
-    with _planned_for_every_row(hazards.db):
-        for v in hazards.order_by(*order).values(*_ROW_VALUES).iterator(chunk_size=2000):
-            source = sources.get(v["source"], v["source"])
-            if v["inspection__group_id"]:
-                v["inspecting_unit"] = v["inspection__group__lead_department__name"]
-            else:
-                v["inspecting_unit"] = v["found_by__profile__department__name"] or source
-            if v["responsible_kind"] == target_kind:
-                v["responsible_unit"] = v["target__name"]
-            else:
-                v["responsible_unit"] = v["responsible_department__name"] or v["responsible_jurisdiction__name"] or ""
-            v["level_label"] = levels.get(v["level"], v["level"])
-            v["state_label"] = states.get(v["state"], v["state"])
-            v["source_label"] = source
-            for key in ("found_at", "submitted_at", "closed_at"):
-                v[key] = v[key].astimezone(tz).date() if v[key] else None
-            v["is_overdue"] = v["state"] != HazardState.CLOSED and v["deadline"] is not None and v["deadline"] < today
-            yield v
-
-
 def four_list_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Iterator[FourListRow]:
-    for v in _row_values(hazards, ("found_at", "id"), today):
-        yield FourListRow(
-            target=v["target__name"], inspecting_unit=v["inspecting_unit"], problem=v["description"],
-            level=v["level_label"] + ("（突出）" if v["is_prominent"] else ""), measures=v["rectification_measures"],
-            deadline=v["deadline"], state=v["state_label"], responsible_unit=v["responsible_unit"],
-            responsible_person=v["responsible_person"], code=v["code"], found_on=v["found_at"], sector=v["sector__name"],
-            jurisdiction=v["jurisdiction__name"], is_prominent=v["is_prominent"], is_overdue=v["is_overdue"],
-        )
+    for row in figures.four_list_rows(hazards, today=today):
+        yield FourListRow(**row)
 
 
 def ledger_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Iterator[LedgerRow]:
-    for v in _row_values(hazards, ("-found_at", "-id"), today):
+    for v in figures.hazard_values(hazards, ("-found_at", "-id"), today):
         yield LedgerRow(
             code=v["code"], found_on=v["found_at"], sector=v["sector__name"], jurisdiction=v["jurisdiction__name"],
             village=v["village__name"] or "", target=v["target__name"], problem=v["description"], level=v["level_label"],
@@ -194,86 +118,28 @@ def parse_date(value) -> datetime.date | None:
 # ---------------------------------------------------------------- 月度督导检查情况
 
 
-def baseline(department: Department) -> Baseline:
-    sector_ids = department_sector_ids(department.pk)
-    sectors = tuple(Sector.objects.filter(pk__in=sector_ids).order_by("sort_order", "id").values_list("name", flat=True))
-    targets = Target.objects.filter(pk__in=Target.objects.filter(is_active=True, sectors__in=sector_ids).values("pk"))
-    total = targets.count()
-    target_pks = targets.values("pk")
-    through = Target.categories.through.objects.filter(target_id__in=target_pks)
-    per_category = Counter(dict(through.values("targetcategory_id").annotate(n=Count("target_id", distinct=True))
-                                .values_list("targetcategory_id", "n")))
-    categories = []
-    for top in TargetCategory.objects.filter(parent__isnull=True).order_by("sort_order", "id"):
-        children = tuple((c.name, per_category.get(c.pk, 0)) for c in top.children.order_by("sort_order", "id"))
-        # A target tagged with a sub-category belongs to its parent too.
-        in_top = through.filter(Q(targetcategory=top) | Q(targetcategory__parent=top)).values("target_id").distinct().count()
-        if in_top:
-            categories.append(CategoryCount(top.name, in_top, children))
-    categorised = through.values("target_id").distinct().count()
-    by_jurisdiction = tuple(
-        (name, n) for name, n in Jurisdiction.objects.annotate(n=Count("targets", filter=Q(targets__in=target_pks), distinct=True))
-        .order_by("sort_order", "id").values_list("name", "n") if n)
-    return Baseline(sectors, total, tuple(categories), total - categorised, by_jurisdiction)
+def _unit_and_record(*, department: Department | None = None, group=None, year: int, month: int):
+    unit = department if department is not None else group
+    key = {"department": department} if department is not None else {"group": group}
+    record = MonthlyReport.objects.filter(month=datetime.date(year, month, 1), **key).first()
+    return unit, record
 
 
-_LEVEL_COUNTS = {
-    "total": Count("found_at"), "major": Count("found_at", filter=Q(level=HazardLevel.MAJOR)),
-    "general": Count("found_at", filter=Q(level=HazardLevel.GENERAL)), "prominent": Count("found_at", filter=Q(is_prominent=True)),
-}
-
-
-def hazard_levels_found(period: Period) -> dict[int, dict[str, int]]:
-    """``{department id: {"total", "major", "general", "prominent"}}`` of the hazards each department
-    found in ``period``, for every department in one grouped query (the district roll-up needs all
-    23; one aggregate each was 21 ms × 23 at city scale)."""
-    rows = (Hazard.objects.filter(found_in(period)).annotate(finder=finder_department()).values("finder")
-            .annotate(**_LEVEL_COUNTS).order_by())
-    return {row.pop("finder"): row for row in rows if row["finder"] is not None}
-
-
-def basic_facts(department: Department, period: Period, *, levels: dict[str, int] | None = None) -> BasicFacts:
-    """二、基本情况 of one department's month; ``levels`` is its entry of ``hazard_levels_found``
-    when the caller has it for every department."""
-    inspections = department_inspections(department.pk, period)
-    dates = list(inspections.values_list("inspected_on", flat=True))
-    target_ids = set(inspections.values_list("target_id", flat=True))
-    jurisdictions = tuple(Jurisdiction.objects.filter(targets__in=target_ids).distinct().order_by("sort_order", "id")
-                          .values_list("name", flat=True))
-    villages = Target.objects.filter(pk__in=target_ids, village__isnull=False).values("village_id").distinct().count()
-    # counted by the database in one query (it was every row's level fetched, then a second count)
-    if levels is None:
-        levels = department_hazards_found(department.pk, period).aggregate(**_LEVEL_COUNTS)
-    sectors = tuple(Sector.objects.filter(lead_departments=department).order_by("sort_order", "id").values_list("name", flat=True))
-    return BasicFacts(
-        department_name=department.name, sector_names=sectors,
-        start=min(dates) if dates else None, end=max(dates) if dates else None,
-        group_count=inspections.values("group_id").distinct().count(),
-        jurisdiction_names=jurisdictions, village_count=villages, target_count=len(target_ids),
-        hazard_total=levels["total"], major_count=levels["major"],
-        general_count=levels["general"], prominent_count=levels["prominent"],
-        inspection_count=len(dates),
-    )
-
-
-def monthly_report_record(department: Department, year: int, month: int):
-    model = optional_model("reporting.MonthlyReport")
-    if model is None:
-        return None
-    return model.objects.filter(department=department, month=datetime.date(year, month, 1)).first()
-
-
-def monthly_report_data(department: Department, year: int, month: int, *, today: datetime.date | None = None) -> MonthlyReportData:
+def monthly_report_data(department: Department | None = None, year: int | None = None, month: int | None = None, *,
+                        group=None, today: datetime.date | None = None) -> MonthlyReportData:
+    """附件2 of a department or a special group: its report as sent once 报送 (frozen), else the live
+    figures marked as a draft."""
     today = today or timezone.localdate()
-    period = Period.month(year, month)
-    record = monthly_report_record(department, year, month)
-    submitted = getattr(record, "submitted_at", None) if record is not None else None
+    unit, record = _unit_and_record(department=department, group=group, year=year, month=month)
+    content = report_content(record, today=today) if record is not None else figures.unit_month(unit, datetime.date(year, month, 1), today=today)
+    sent = record is not None and report_is_frozen(record)
     return MonthlyReportData(
-        year=year, month=month, unit_name=department.name, report_date=local_date(submitted) or today,
-        baseline=baseline(department), facts=basic_facts(department, period),
-        highlights=getattr(record, "highlights", "") or "", problems=getattr(record, "problems", "") or "",
-        next_steps=getattr(record, "next_steps", "") or "",
-        rows=four_list_rows(department_hazards_found(department.pk, period), today=today),
+        year=year, month=month, unit_name=content.unit_name,
+        report_date=local_date(record.submitted_at) if sent else today,
+        baseline=content.baseline, facts=content.facts,
+        highlights=record.highlights if record is not None else "", problems=record.problems if record is not None else "",
+        next_steps=record.next_steps if record is not None else "",
+        rows=[FourListRow(**row) for row in content.rows], is_draft=not sent,
     )
 
 
@@ -281,53 +147,40 @@ def district_report_data(year: int, month: int, *, today: datetime.date | None =
     today = today or timezone.localdate()
     period = Period.month(year, month)
     begin, stop = period.bounds()
+    district = figures.district_month(period, today=today)
+    statuses = {r.department_id: r.timeliness for r in MonthlyReport.objects.filter(month=period.start, department__isnull=False)}
+    records = {r.department_id: r for r in MonthlyReport.objects.filter(month=period.start, department__isnull=False)}
     departments = []
-    found = hazard_levels_found(period)
-    none_found = dict.fromkeys(_LEVEL_COUNTS, 0)
-    for department in Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True).order_by("sort_order", "id"):
-        record = monthly_report_record(department, year, month)
-        status = department_report_months(department.pk, period, today)[0].status
+    for line in district.units:
+        record = records.get(line.department_id)
         departments.append(DepartmentMonth(
-            facts=basic_facts(department, period, levels=found.get(department.pk, none_found)), report_status=status,
-            highlights=getattr(record, "highlights", "") or "", problems=getattr(record, "problems", "") or "",
-            next_steps=getattr(record, "next_steps", "") or ""))
-    month_hazards = Hazard.objects.filter(found_at__gte=begin, found_at__lt=stop)
-    breakdown = [(name, n, m) for name, n, m in Sector.objects.annotate(
-        n=Count("hazards", filter=Q(hazards__in=month_hazards)),
-        m=Count("hazards", filter=Q(hazards__in=month_hazards, hazards__level=HazardLevel.MAJOR)),
-    ).order_by("sort_order", "id").values_list("name", "n", "m") if n]
-    overdue = Hazard.objects.overdue(today).count()
-    open_major = Hazard.objects.open().filter(level=HazardLevel.MAJOR).count()
-    closed = Hazard.objects.filter(closed_at__gte=begin, closed_at__lt=stop).count()
+            facts=line.facts, report_status=statuses.get(line.department_id, ""),
+            highlights=record.highlights if record else "", problems=record.problems if record else "",
+            next_steps=record.next_steps if record else ""))
     orders_summary = ""
-    order_model = optional_model("hazards.Order")
-    if order_model is not None:
-        kinds = Counter(order_model.objects.filter(issued_at__gte=begin, issued_at__lt=stop).values_list("kind", flat=True))
-        labels = dict(order_model._meta.get_field("kind").choices)
-        if kinds:
-            orders_summary = (f"本月区安办发出“三单”{sum(kinds.values())}件，其中"
-                              + "、".join(f"{labels.get(k, k)}{n}件" for k, n in sorted(kinds.items())) + "，跟踪督促整改落实。")
+    kinds = Counter(Order.objects.filter(issued_at__gte=begin, issued_at__lt=stop).values_list("kind", flat=True))
+    labels = dict(OrderKind.choices)
+    if kinds:
+        orders_summary = (f"本月区安办发出“三单”{sum(kinds.values())}件，其中"
+                          + "、".join(f"{labels.get(k, k)}{n}件" for k, n in sorted(kinds.items())) + "，跟踪督促整改落实。")
     suggestions = []
-    idle = [d.facts.department_name for d in departments if not d.facts.inspection_count]
-    if idle:
-        suggestions.append(f"督促{'、'.join(idle)}按照“管行业必须管安全”要求，每月对主管行业领域开展督导检查。")
-    late = [d.facts.department_name for d in departments if d.report_status in ("未报送", "逾期报送")]
+    if district.idle_units:
+        suggestions.append(f"督促{'、'.join(district.idle_units)}按照“管行业必须管安全”要求，每月对主管行业领域开展督导检查。")
+    late = [d.facts.department_name for d in departments if d.report_status in ("逾期未报", "逾期报送")]
     if late:
         suggestions.append(f"{'、'.join(late)}月报未按时报送，建议予以通报；对不重视、不负责的，报送区督查、效能等部门。")
-    if overdue:
-        suggestions.append(f"对逾期未整改的{overdue}项隐患发出提醒单，逾期仍未整改的重大隐患挂牌督办。")
-    if breakdown:
-        top = sorted(breakdown, key=lambda x: -x[1])[:2]
+    if district.overdue:
+        suggestions.append(f"对逾期未整改的{district.overdue}项隐患发出提醒单，逾期仍未整改的重大隐患挂牌督办。")
+    if district.sector_breakdown:
+        top = sorted(district.sector_breakdown, key=lambda x: -x[1])[:2]
         suggestions.append(f"下月综合督导检查建议聚焦{'、'.join(n for n, _, _ in top)}等隐患较多的行业领域。")
-    group_reports = []
-    report_model = optional_model("reporting.MonthlyReport")
-    if report_model is not None:
-        for report in report_model.objects.filter(month=period.start, group__isnull=False).select_related("group"):
-            group_reports.append((report.group.name, report.problems or "", report.next_steps or ""))
+    group_reports = [(r.group.name, r.problems or "", r.next_steps or "")
+                     for r in MonthlyReport.objects.filter(month=period.start, group__isnull=False).select_related("group")]
     return DistrictReportData(
-        group_reports=group_reports, year=year, month=month, unit_name=OFFICE_NAME, report_date=today, departments=departments,
-        sector_breakdown=breakdown, overdue_count=overdue, open_major_count=open_major, closed_count=closed,
-        orders_summary=orders_summary, suggestions=suggestions, rows=four_list_rows(month_hazards, today=today))
+        group_reports=group_reports, year=year, month=month, unit_name=figures.OFFICE_FULL_NAME, report_date=today,
+        departments=departments, sector_breakdown=district.sector_breakdown, overdue_count=district.overdue,
+        open_major_count=district.open_major, closed_count=district.closed_in_month, orders_summary=orders_summary,
+        suggestions=suggestions, rows=four_list_rows(figures.district_hazards(period), today=today), figures=district)
 
 
 # ---------------------------------------------------------------- official documents
@@ -385,10 +238,7 @@ def inspection_feedback(inspection) -> OfficialDocumentData:
 
 
 def _feedback_record(inspection):
-    model = optional_model("inspections.InspectionFeedback")
-    if model is None:
-        return None
-    return model.objects.filter(inspection=inspection).first()
+    return InspectionFeedback.objects.filter(inspection=inspection).first()
 
 
 class _TextLines(HTMLParser):
@@ -462,7 +312,7 @@ def hazard_history_queryset(*, start: datetime.date | None, end: datetime.date |
     if hazard_id:
         qs = qs.filter(id=hazard_id)
     if department_id:
-        qs = qs.filter(Q(responsible_department_id=department_id) | Q(sector_id__in=department_sector_ids(department_id)))
+        qs = qs.filter(Q(responsible_department_id=department_id) | Q(sector_id__in=figures.department_sector_ids(department_id)))
     if jurisdiction_id:
         qs = qs.filter(Q(jurisdiction_id=jurisdiction_id) | Q(responsible_jurisdiction_id=jurisdiction_id))
     if visible_hazards is not None:

@@ -9,7 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cms.directory.models import Jurisdiction, Sector
-from workflows.hazards.models import Hazard, HazardLevel, HazardState
+from workflows.hazards.models import HazardLevel, HazardState
+from workflows.periods import Period
+from workflows.reporting.figures import district_hazards
 
 
 @dataclass
@@ -38,19 +40,10 @@ class MonthFigures:
     attention_jurisdiction_ids: list[int] = field(default_factory=list)
 
 
-def month_range(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = month.replace(day=1)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    return (datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
-            datetime.datetime.combine(end, datetime.time.min, tzinfo=tz))
-
-
 def month_figures(month: datetime.date, *, today: datetime.date | None = None) -> MonthFigures:
     """Hazards found in ``month``: how many, closed, overdue (as of today) and supervised, by unit."""
     today = today or timezone.localdate()
-    start, end = month_range(month)
-    hazards = Hazard.objects.filter(found_at__gte=start, found_at__lt=end)
+    hazards = district_hazards(Period.of_month(month))  # the district's month: every hazard found in it, by the day found
     closed = Q(state=HazardState.CLOSED)
     overdue = ~closed & Q(deadline__lt=today)
     totals = hazards.aggregate(

@@ -166,8 +166,9 @@ def test_district_roll_up_is_for_the_office(march, users, api_for):
     assert texts[0] == "2026年3月全区安全生产常态化督导检查情况"
     assert [p.text for p in doc.paragraphs if p.style.name == "一级标题"] == ["一、任务完成情况", "二、问题分析", "三、工作措施", "四、建议意见"]
     summary = next(t for t in texts if t.startswith("3月，全区"))
-    assert "有2个单位开展了督导检查，共组成3个督导检查组，开展督导检查5次" in summary
-    assert "发现隐患问题6项，其中重大隐患问题1项、一般隐患问题5项、突出隐患2项" in summary
+    assert "有2个单位开展了督导检查，共组成3个督导检查组，排查检查企业（场所、工程、项目等）5家" in summary
+    assert "全区共开展督导检查5次，发现隐患问题6项，其中重大隐患问题1项、一般隐患问题5项、突出隐患2项" in summary
+    assert "其中区直单位督导检查发现6项，区安办综合督导、受理举报及其他发现0项（重大隐患0项）。" in texts
     assert "（一）区住建局" in texts and "（二）区应急管理局" in texts
     assert len(doc.tables[0].rows) == 2 + 6
     assert texts.index("专项组发现的共性问题。") < texts.index("三、工作措施") < texts.index("专项组下一步措施。")

@@ -10,10 +10,14 @@ import pytest
 from cms.directory.models import Department
 from cms.roles import Role
 from exports.monthly_report import basic_sentence
-from exports.selectors import _LEVEL_COUNTS, basic_facts, district_report_data, hazard_levels_found
-from workflows.assessment.selectors import Period, department_hazards_found, optional_model
+from exports.selectors import district_report_data
+from workflows.assessment.selectors import department_hazards_found
 from workflows.hazards.models import Hazard, HazardLevel
 from workflows.hazards.services import hazard_register
+from workflows.periods import Period
+from workflows.reporting.figures import NONE_FOUND, _level_counts, levels_by_finder
+from workflows.reporting.figures import unit_facts as basic_facts
+from workflows.reporting.models import MonthlyReport
 
 from .builders import at, make_group, make_hazard, make_inspection
 from .docx_checks import assert_official_layout, assert_page_number_footer, header_rows, is_repeated_header, open_docx
@@ -55,10 +59,10 @@ def test_the_roll_up_counts_every_departments_hazards_in_one_query_as_each_depar
     hazard_register(actor=by_housing, reason="测试", description="四月登记", target=t6, sector=s["建筑施工"], found_at=at(2026, 4, 1, 0))
     period = Period.month(2026, 3)
 
-    found = hazard_levels_found(period)
+    found = levels_by_finder(period)
     for department in Department.objects.all():
-        alone = department_hazards_found(department.pk, period).aggregate(**_LEVEL_COUNTS)
-        assert found.get(department.pk, dict.fromkeys(_LEVEL_COUNTS, 0)) == alone, department.name
+        alone = department_hazards_found(department.pk, period).aggregate(**_level_counts())
+        assert found.get(department.pk, NONE_FOUND) == alone, department.name
     assert found[d["应急管理局"].pk] == {"total": 5, "major": 1, "general": 4, "prominent": 2}
     assert found[d["住建局"].pk] == {"total": 2, "major": 1, "general": 1, "prominent": 1}
     district = district_report_data(2026, 3)
@@ -99,11 +103,7 @@ def test_monthly_report_download(march, users, api_for):
 
 
 def test_prose_comes_from_the_monthly_report_record(march, users, api_for):
-    model = optional_model("reporting.MonthlyReport")
-    if model is None:
-        pytest.skip("reporting.MonthlyReport is not built yet")
-    import datetime
-
+    model = MonthlyReport
     report = model(month=datetime.date(2026, 3, 1), department=march["department"], deadline=datetime.date(2026, 4, 7),
                    highlights="（一）逐企建档\n建立危化品企业清单。", problems="部分企业应急演练流于形式。", next_steps="开展专项执法。")
     report._change_reason = "测试数据"

@@ -58,8 +58,14 @@ def test_basic_sentence_is_the_sentence_of_attachment_2_with_every_figure_filled
     assert "安全生产干工作" not in basic_sentence(facts(), 3)
     one_day = basic_sentence(facts(start=datetime.date(2026, 3, 5), end=datetime.date(2026, 3, 5), jurisdiction_names=("北高镇",)), 3)
     assert "于3月5日，" in one_day and "共排查检查了北高镇、3个村居" in one_day
-    assert "于3月，组成0个督导检查组，共排查检查了0个镇街" in basic_sentence(
-        facts(start=None, end=None, group_count=0, jurisdiction_names=()), 3)
+    # a month without inspections or findings says so (not "组成0个督导检查组…0个镇街")
+    idle = basic_sentence(facts(start=None, end=None, group_count=0, jurisdiction_names=(), village_count=0, target_count=0,
+                                inspection_count=0, hazard_total=0, major_count=0, general_count=0, prominent_count=0), 3)
+    assert idle == "区应急管理局牵头负责督导检查危化品、工贸行业领域安全生产工作。3月，本单位未开展督导检查，未发现隐患问题。"
+    assert "0个" not in idle
+    # a special group's report names its 督导属地
+    group = basic_sentence(facts(unit_kind="group", group_name="区住建局专项督导检查组", area_names=("新度镇",)), 3)
+    assert group.startswith("区应急管理局牵头区住建局专项督导检查组，负责专项督导新度镇安全生产工作，于3月2日至28日")
 
 
 def test_monthly_report_layout_fonts_sizes_and_spacing():
@@ -137,9 +143,11 @@ def test_many_rows_are_all_written_from_the_template_row():
     assert "".join(t.text for t in last.tc_lst[1].iter(qn("w:t"))) == "企业1200"
 
 
-def test_empty_prose_leaves_a_visible_placeholder_and_no_rows_leaves_only_the_header():
-    doc = open_docx(build_monthly_report(report(highlights="", problems="", next_steps="")))
+def test_empty_prose_leaves_a_visible_placeholder_in_a_draft_only_and_no_rows_leaves_only_the_header():
+    doc = open_docx(build_monthly_report(report(highlights="", problems="", next_steps="", is_draft=True)))
     assert any(p.text.startswith("（待填写：总结督导检查") for p in doc.paragraphs)
+    sent = open_docx(build_monthly_report(report(highlights="", problems="", next_steps="")))
+    assert not any("待填写" in p.text for p in sent.paragraphs)
     assert len(doc.tables[0]._tbl.tr_lst) == 2
     assert_official_layout(doc)
 

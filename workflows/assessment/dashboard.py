@@ -20,9 +20,10 @@ from cms.directory.models import Jurisdiction, Sector
 from cms.scope import scoped
 from workflows.hazards.models import Hazard, HazardLevel, HazardState, HazardTally
 from workflows.inspections.models import Inspection
+from workflows.periods import Period
+from workflows.reporting import figures
 
 from .admin_links import admin_listing_url, admin_url
-from .selectors import Period
 
 
 def visible_hazards(user):
@@ -30,10 +31,10 @@ def visible_hazards(user):
 
 
 def month_counts(user, today: datetime.date) -> dict[str, int]:
-    period = Period.month(today.year, today.month)
+    period = Period.of_month(today)
     begin, stop = period.bounds()
     hazards = visible_hazards(user)
-    found = hazards.filter(found_at__gte=begin, found_at__lt=stop)
+    found = hazards.filter(figures.found_in(period))
     # columns of the index hazard_found_state (found_at, state) INCLUDE (level, is_prominent): an index-only scan
     levels = found.aggregate(total=Count("found_at"), major=Count("found_at", filter=Q(level=HazardLevel.MAJOR)),
                              prominent=Count("found_at", filter=Q(is_prominent=True)))
@@ -42,6 +43,7 @@ def month_counts(user, today: datetime.date) -> dict[str, int]:
         "found": levels["total"], "major": levels["major"], "prominent": levels["prominent"],
         "closed": hazards.filter(closed_at__gte=begin, closed_at__lt=stop).count(),
         "overdue": hazards.overdue(today).count(),
+        "open": hazards.open().count(),
         "supervised": hazards.open().filter(is_supervised=True).count(),
     }
 
@@ -113,7 +115,10 @@ def rectification_by_month(user, today: datetime.date, months: int = 12) -> tupl
 def jurisdiction_sector_matrix(user, cube: dict | None = None) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
     """Open hazards by jurisdiction and sector."""
     cube = hazard_cube(user) if cube is None else cube
-    open_cells = {(j, s): n for (s, j, st), n in cube.items() if st != HazardState.CLOSED}
+    open_cells: dict[tuple[int, int], int] = defaultdict(int)
+    for (s, j, st), n in cube.items():
+        if st != HazardState.CLOSED:  # open: every state before 销号, each added to its cell
+            open_cells[(j, s)] += n
     jurisdictions = dict(_names(Jurisdiction, (j for j, _ in open_cells)))
     sectors = dict(_names(Sector, (s for _, s in open_cells)))
     matrix: dict[tuple[str, str], int] = defaultdict(int)
@@ -125,20 +130,33 @@ def jurisdiction_sector_matrix(user, cube: dict | None = None) -> tuple[list[str
 # ---------------------------------------------------------------- markup
 
 
+# Each tile with its 口径 (workflows.reporting.figures), shown beside the figure.
+TILES = (
+    ("inspections", "本月督导检查", ""), ("found", "本月发现隐患", ""), ("major", "其中重大隐患", ""),
+    ("prominent", "突出隐患", ""), ("closed", "本月销号", ""), ("open", "未销号隐患", ""),
+    ("overdue", "逾期未整改", "#c0392b"), ("supervised", "挂牌督办中", "#e67e22"),
+)
+TILE_NOTES = {
+    "inspections": "本月（按检查日期）您可见的督导检查次数",
+    "found": "本月发现的隐患，按发现日期（督导检查日期），不按录入时间",
+    "major": "本月发现隐患中的重大隐患",
+    "prominent": "本月发现隐患中标为突出的",
+    "closed": "本月复核销号的隐患",
+    "open": "销号前各状态的隐患合计，等于下方热力图之和",
+    "overdue": "未销号且已过整改时限",
+    "supervised": "挂牌督办且未销号",
+}
+
+
 def overview_html(user, today: datetime.date | None = None) -> SafeString:
     today = today or timezone.localdate()
     counts = month_counts(user, today)
     listing = admin_listing_url(Hazard)
-    figures = [
-        ("本月督导检查", counts["inspections"], ""), ("本月发现隐患", counts["found"], ""),
-        ("其中重大隐患", counts["major"], ""), ("突出隐患", counts["prominent"], ""),
-        ("本月销号", counts["closed"], ""), ("逾期未整改", counts["overdue"], "#c0392b"),
-        ("挂牌督办中", counts["supervised"], "#e67e22"),
-    ]
     tiles = format_html_join(
-        "", '<div style="min-width:7.5rem;padding:.5rem .75rem;border:1px solid #ddd;border-radius:4px">'
-            '<div style="font-size:1.6rem;font-weight:bold;color:{}">{}</div><div>{}</div></div>',
-        ((color or "inherit", n, label) for label, n, color in figures))
+        "", '<div style="min-width:7.5rem;padding:.5rem .75rem;border:1px solid #ddd;border-radius:4px" title="{}">'
+            '<div style="font-size:1.6rem;font-weight:bold;color:{}">{}</div><div>{} <span aria-hidden="true" style="color:#888">ⓘ</span></div>'
+            '<div class="help" style="font-size:.75rem;color:#666;max-width:11rem">{}</div></div>',
+        ((TILE_NOTES[key], color or "inherit", counts[key], label, TILE_NOTES[key]) for key, label, color in TILES))
     overdue, supervised = overdue_and_supervised(user, today)
 
     def hazard_list(title: str, hazards: list[Hazard]) -> SafeString:
@@ -167,4 +185,6 @@ def charts_html(user, today: datetime.date | None = None) -> SafeString:
         f"<figure><figcaption>隐患按行业领域和状态</figcaption>{stacked_bars(sectors, states, values, title='隐患按行业领域和状态')}</figure>"
         f"<figure><figcaption>近12个月整改销号率（当月发现隐患中已销号的比例）</figcaption>"
         f"{rate_bars(labels, rates, counts, title='近12个月整改销号率')}</figure></div>"
-        f"<figure style='margin-top:1.5rem;overflow-x:auto'>{heat_map(rows, columns, matrix, title='未销号隐患：属地 × 行业领域')}</figure>")
+        f"<figure style='margin-top:1.5rem;overflow-x:auto'>{heat_map(rows, columns, matrix, title='未销号隐患：属地 × 行业领域')}"
+        f"<figcaption class='help'>口径：每格为该属地、该行业领域销号前各状态（登记、已交办、整改中、待复核）隐患之和；"
+        f"合计 {sum(matrix.values())} 项，等于“未销号隐患”。</figcaption></figure>")

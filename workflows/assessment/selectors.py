@@ -1,201 +1,126 @@
 """年度目标责任考核, computed from the records (五（五）: 将督导检查完成情况纳入年度目标责任考核).
 
-Per department, over a year or any range of whole days:
+Each indicator is one rule, stated from the notice, read from the one set of definitions in
+``workflows.reporting.figures`` (the same figures the monthly reports and the dashboard show):
 
-- 月度督导检查: months in which a group the department leads inspected at least once;
-- 月报: each month's report (``reporting.MonthlyReport``) on time, late, or missing once due;
-- 隐患排查: hazards found by the department's inspections (or registered by its people);
-- 按期整改, 逾期, 重大隐患销号: hazards the department answers for (its sectors — 管行业必须管安全
-  — or assigned to it) that were found in the period;
-- 三单按期回复: orders (``hazards.Order``) issued to the department in the period.
+- 月度督导检查 (三（三）: 每月对主管行业领域开展安全生产督导检查): months in which a group the
+  department leads inspected at least once ÷ the months assessed (the compliance page's definition too);
+- 月报按时报送 (五（四）: 每月5日报送): each month's report 按时报送 / 逾期报送 / 逾期未报 once due;
+- 隐患排查 (四（二）: 督导检查发现的问题隐患): the hazards of the department's own months (its reports' 四个清单)
+  against the yearly target;
+- 按期整改 (五（三）: 交办、整改、销号全过程闭环管理): of the hazards the department answers for (its
+  sectors — 管行业必须管安全 — or assigned to it), those whose outcome is known — 销号, or past the
+  deadline, except one submitted in time that awaits the office's 复核 — and of these, the ones 销号
+  whose rectification was submitted by the deadline. No hazard is ever both 按期 and 逾期;
+- 逾期未整改: the same hazards, open past their deadline (the one definition of 逾期);
+- 重大隐患销号 (挂牌督办): of the same hazards, 重大 ones 销号 ÷ 重大 ones;
+- 三单按期回复 (四（四）: 三单): orders issued to the department answered by their due date.
 
-Each figure comes with the queryset behind it (``evidence``), so the admin can list exactly
-the records a point was earned or lost on.
+The items are data (``ITEMS``); ``score`` turns each item's figures into points one way. Each figure
+comes with the records behind it (``evidence``), so the admin lists what a point was earned or lost on.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.apps import apps
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cms.directory.models import Department, Sector
-from workflows.hazards.models import Hazard, HazardLevel, HazardState
+from cms.directory.models import Department
+from workflows.hazards.models import Hazard, HazardLevel, HazardState, Order
 from workflows.inspections.models import Inspection
+from workflows.periods import Period, local_date
+from workflows.reporting import figures
+from workflows.reporting.models import MonthlyReport, ReportingSettings
 
 from .models import AssessmentScheme
 
 CENT = Decimal("0.01")
 
 
-# ---------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date  # inclusive
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        start = datetime.date(year, month, 1)
-        following = (start + datetime.timedelta(days=32)).replace(day=1)
-        return cls(start, following - datetime.timedelta(days=1))
-
-    @property
-    def months(self) -> list[datetime.date]:
-        """First days of the months the period touches."""
-        months, current = [], self.start.replace(day=1)
-        while current <= self.end:
-            months.append(current)
-            current = (current + datetime.timedelta(days=32)).replace(day=1)
-        return months
-
-    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """Aware [start, end+1) in local time, for datetime fields."""
-        tz = timezone.get_current_timezone()
-        begin = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
-        stop = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-        return begin, stop
-
-    @property
-    def label(self) -> str:
-        if self.start == datetime.date(self.start.year, 1, 1) and self.end == datetime.date(self.start.year, 12, 31):
-            return f"{self.start.year}年度"
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
-
-
-def local_date(value: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localdate(value) if value else None
-
-
-def optional_model(label: str):
-    """A model another issue builds (``reporting.MonthlyReport``, ``hazards.Order``), or None."""
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 # ---------------------------------------------------------------- the records behind the figures
 
 
-def department_sector_ids(department_id: int) -> list[int]:
-    return list(Sector.objects.filter(lead_departments=department_id).values_list("id", flat=True))
-
-
-def department_inspections(department_id: int, period: Period) -> QuerySet:
+def department_inspections(department_id: int, period: Period) -> QuerySet[Inspection]:
     return Inspection.objects.filter(group__lead_department_id=department_id,
                                      inspected_on__gte=period.start, inspected_on__lte=period.end)
 
 
-def hazards_found_q(department_id: int) -> Q:
-    """Found by the department: in an inspection of a group it leads, or registered by its people."""
-    return (Q(inspection__group__lead_department_id=department_id)
-            | Q(inspection__isnull=True, found_by__profile__department_id=department_id))
+def department_hazards_found(department_id: int, period: Period) -> QuerySet[Hazard]:
+    """The hazards of the department's own months: ``figures.unit_hazards``."""
+    return Hazard.objects.filter(figures.found_in(period) & figures.hazards_found_q(department_id))
 
 
-def finder_department():
-    """The department that found a hazard, as one expression: ``hazards_found_q(d)`` holds exactly
-    when this equals ``d`` (the lead department of the inspecting group, or, for a hazard not
-    found in an inspection, the department of the person who registered it). Lets every
-    department's count come from one grouped query."""
-    return Case(When(inspection__isnull=False, then=F("inspection__group__lead_department_id")),
-                default=F("found_by__profile__department_id"))
-
-
-def found_in(period: Period) -> Q:
-    begin, stop = period.bounds()
-    return Q(found_at__gte=begin, found_at__lt=stop)
-
-
-def department_hazards_found(department_id: int, period: Period) -> QuerySet:
-    return Hazard.objects.filter(hazards_found_q(department_id) & found_in(period))
-
-
-def department_hazards(department_id: int, period: Period) -> QuerySet:
+def department_hazards(department_id: int, period: Period) -> QuerySet[Hazard]:
     """Hazards the department answers for (its sectors, or assigned to it), found in the period."""
-    sectors = department_sector_ids(department_id)
-    return Hazard.objects.filter((Q(sector_id__in=sectors) | Q(responsible_department_id=department_id)) & found_in(period))
+    sectors = figures.department_sector_ids(department_id)
+    return Hazard.objects.filter((Q(sector_id__in=sectors) | Q(responsible_department_id=department_id)) & figures.found_in(period))
+
+
+def _is_overdue(hazard: Hazard, today: datetime.date) -> bool:
+    return hazard.state != HazardState.CLOSED and hazard.deadline is not None and hazard.deadline < today
 
 
 def _rectification_split(hazards: Iterable[Hazard], today: datetime.date) -> tuple[list[Hazard], list[Hazard]]:
-    """(due, on_time): due once its deadline has passed or it was rectified; on time when the
-    rectification was submitted by the deadline (即行即改 without a deadline counts as on time)."""
-    due, on_time = [], []
+    """(decided, on_time). On time: 销号 with the rectification submitted by the deadline (即行即改, which
+    has no deadline, is rectified on the spot). Decided: 销号, or past the deadline — except a
+    rectification submitted in time that awaits the office's 复核, whose outcome is not known yet (it is
+    neither credited nor failed, so no hazard is both 按期 and 逾期 in the same assessment)."""
+    decided, on_time = [], []
     for hazard in hazards:
-        submitted = local_date(hazard.submitted_at) or (local_date(hazard.closed_at) if hazard.state == HazardState.CLOSED else None)
-        if submitted is None and (hazard.deadline is None or hazard.deadline >= today):
-            continue
-        due.append(hazard)
-        if submitted is not None and (hazard.deadline is None or submitted <= hazard.deadline):
-            on_time.append(hazard)
-    return due, on_time
+        submitted = local_date(hazard.submitted_at)
+        if hazard.state == HazardState.CLOSED:
+            decided.append(hazard)
+            submitted = submitted or local_date(hazard.closed_at)
+            if hazard.deadline is None or (submitted is not None and submitted <= hazard.deadline):
+                on_time.append(hazard)
+        elif _is_overdue(hazard, today):
+            awaiting_in_time = hazard.state == HazardState.SUBMITTED and submitted is not None and submitted <= hazard.deadline
+            if not awaiting_in_time:
+                decided.append(hazard)
+    return decided, on_time
 
 
 def report_due_date(month: datetime.date) -> datetime.date:
-    settings_model = optional_model("reporting.ReportingSettings")
-    if settings_model is not None and hasattr(settings_model, "load"):
-        try:
-            return settings_model.load().due_date(month)
-        except Exception:  # noqa: BLE001 — settings row or site missing: fall back to the notice's 5th
-            pass
-    following = (month + datetime.timedelta(days=32)).replace(day=1)
-    return following.replace(day=5)
+    return ReportingSettings.load().due_date(month)
 
 
 @dataclass(frozen=True)
 class ReportMonth:
     month: datetime.date
-    status: str  # 按时报送 / 逾期报送 / 未报送 / 未到期
+    status: str  # MonthlyReport.timeliness: 按时报送 / 逾期报送 / 逾期未报 / 未到期
     deadline: datetime.date
     submitted_on: datetime.date | None
     report_id: int | None
 
 
 def department_report_months(department_id: int, period: Period, today: datetime.date) -> list[ReportMonth]:
-    model = optional_model("reporting.MonthlyReport")
-    reports = {}
-    if model is not None:
-        for report in model.objects.filter(department_id=department_id, month__gte=period.months[0], month__lte=period.end):
-            reports[report.month.replace(day=1)] = report
+    reports = {r.month.replace(day=1): r for r in MonthlyReport.objects.filter(
+        department_id=department_id, month__gte=period.months[0], month__lte=period.end)}
     rows = []
     for month in period.months:
         report = reports.get(month)
-        deadline = getattr(report, "deadline", None) or report_due_date(month)
-        submitted = local_date(getattr(report, "first_submitted_at", None) or getattr(report, "submitted_at", None)) if report else None
-        if submitted is not None:
-            status = "按时报送" if submitted <= deadline else "逾期报送"
-        elif today > deadline:
-            status = "未报送"
-        else:
-            status = "未到期"
-        rows.append(ReportMonth(month, status, deadline, submitted, report.pk if report else None))
+        deadline = report.deadline if report is not None else report_due_date(month)
+        submitted = local_date(report.first_submitted_at) if report is not None else None
+        rows.append(ReportMonth(month, MonthlyReport.timeliness_of(first_submitted_on=submitted, deadline=deadline, today=today),
+                                deadline, submitted, report.pk if report else None))
     return rows
 
 
-def department_orders(department_id: int, period: Period) -> QuerySet | None:
-    model = optional_model("hazards.Order")
-    if model is None:
-        return None
+def department_orders(department_id: int, period: Period) -> QuerySet[Order]:
     begin, stop = period.bounds()
-    return model.objects.filter(recipient_department_id=department_id, issued_at__gte=begin, issued_at__lt=stop)
+    return Order.objects.filter(recipient_department_id=department_id, issued_at__gte=begin, issued_at__lt=stop)
 
 
-def _orders_split(orders: Iterable, today: datetime.date) -> tuple[list, list]:
+def _orders_split(orders: Iterable[Order], today: datetime.date) -> tuple[list, list]:
     due, on_time = [], []
     for order in orders:
-        answered = local_date(getattr(order, "answered_at", None))
+        answered = local_date(order.answered_at)
         if answered is None and order.due_date >= today:
             continue
         due.append(order)
@@ -272,89 +197,126 @@ def _ratio_points(weight: Decimal, numerator: int | Decimal, denominator: int | 
     return (weight * ratio).quantize(CENT, ROUND_HALF_UP)
 
 
-INDICATORS = (
-    ("inspection_months", "月度督导检查"),
-    ("reports", "月报按时报送"),
-    ("hazards_found", "隐患排查"),
-    ("rectified_on_time", "按期整改"),
-    ("overdue", "逾期未整改"),
-    ("major_closed", "重大隐患销号"),
-    ("orders_on_time", "三单按期回复"),
+@dataclass(frozen=True)
+class Figures:
+    """What one item counted for one department: ``numerator`` of ``denominator`` (a ratio item), or
+    ``numerator`` occurrences (a deduction item), with the text shown beside it."""
+
+    numerator: int | Decimal
+    denominator: int | Decimal
+    figure: str
+    note: str = ""  # the rule as applied, when the plain ratio text does not say it
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    label: str
+    weight_field: str
+    kind: str  # "ratio": weight × min(1, n/d), full marks when d = 0; "deduction": weight − n × penalty
+    rule: str  # the ratio or deduction, in words
+    count: Callable[[Context], Figures]
+
+
+@dataclass
+class Context:
+    """One department's records over the period, read once and shared by the items."""
+
+    department: Department
+    period: Period
+    scheme: AssessmentScheme
+    today: datetime.date
+    _answerable: list[Hazard] | None = field(default=None, repr=False)
+
+    @property
+    def answerable(self) -> list[Hazard]:
+        if self._answerable is None:
+            self._answerable = list(department_hazards(self.department.pk, self.period))
+        return self._answerable
+
+
+def _inspection_months(ctx: Context) -> Figures:
+    months = figures.inspected_months(ctx.department.pk, ctx.period)
+    n = len(ctx.period.months)
+    return Figures(len(months), n, f"{len(months)}/{n} 个月")
+
+
+def _reports(ctx: Context) -> Figures:
+    months = department_report_months(ctx.department.pk, ctx.period, ctx.today)
+    on_time = sum(1 for r in months if r.status == "按时报送")
+    late = sum(1 for r in months if r.status == "逾期报送")
+    missing = sum(1 for r in months if r.status == "逾期未报")
+    due = on_time + late + missing
+    credit = ctx.scheme.late_report_credit
+    earned = Decimal(on_time) + Decimal(late) * Decimal(credit) / Decimal(100)
+    return Figures(earned, due, f"按时{on_time}、逾期{late}、未报{missing}（应报{due}）",
+                   f"（{on_time} + {late} × {credit}%）÷ {due}" if due else "")
+
+
+def _hazards_found(ctx: Context) -> Figures:
+    found = department_hazards_found(ctx.department.pk, ctx.period).count()
+    target = (Decimal(ctx.scheme.hazards_found_target) * Decimal(len(ctx.period.months)) / Decimal(12)).quantize(CENT, ROUND_HALF_UP)
+    return Figures(found, target, f"{found} 项（目标{target.normalize():f}项）", f"min(1, {found}/{target.normalize():f})")
+
+
+def _rectified_on_time(ctx: Context) -> Figures:
+    decided, on_time = _rectification_split(ctx.answerable, ctx.today)
+    return Figures(len(on_time), len(decided), f"{len(on_time)}/{len(decided)} 项")
+
+
+def _overdue(ctx: Context) -> Figures:
+    overdue = sum(1 for h in ctx.answerable if _is_overdue(h, ctx.today))
+    return Figures(overdue, 0, f"{overdue} 项")
+
+
+def _major_closed(ctx: Context) -> Figures:
+    majors = [h for h in ctx.answerable if h.level == HazardLevel.MAJOR]
+    closed = [h for h in majors if h.state == HazardState.CLOSED]
+    return Figures(len(closed), len(majors), f"{len(closed)}/{len(majors)} 项")
+
+
+def _orders_on_time(ctx: Context) -> Figures:
+    due, on_time = _orders_split(department_orders(ctx.department.pk, ctx.period), ctx.today)
+    return Figures(len(on_time), len(due), f"{len(on_time)}/{len(due)} 件")
+
+
+ITEMS: tuple[Item, ...] = (
+    Item("inspection_months", "月度督导检查", "weight_inspection_months", "ratio", "开展督导检查的月份 ÷ 考核月份", _inspection_months),
+    Item("reports", "月报按时报送", "weight_reports", "ratio", "按时月报 + 逾期月报 × 逾期得分比例，÷ 应报月数", _reports),
+    Item("hazards_found", "隐患排查", "weight_hazards_found", "ratio", "发现隐患 ÷ 目标数", _hazards_found),
+    Item("rectified_on_time", "按期整改", "weight_rectified_on_time", "ratio", "按期整改销号 ÷ 已销号或已过整改时限（按期提交、待复核的暂不计）", _rectified_on_time),
+    Item("overdue", "逾期未整改", "weight_overdue", "deduction", "每项逾期扣分，扣完为止", _overdue),
+    Item("major_closed", "重大隐患销号", "weight_major_closed", "ratio", "已销号 ÷ 重大隐患", _major_closed),
+    Item("orders_on_time", "三单按期回复", "weight_orders_on_time", "ratio", "按期回复 ÷ 已到期或已回复", _orders_on_time),
 )
+INDICATORS = tuple((item.key, item.label) for item in ITEMS)
 INDICATOR_LABELS = dict(INDICATORS)
+_NOTHING_DUE = {"reports": "无应报月报", "rectified_on_time": "无到期隐患", "major_closed": "无重大隐患", "orders_on_time": "无到期三单"}
+
+
+def score(item: Item, counted: Figures, scheme: AssessmentScheme) -> tuple[Decimal, str]:
+    """The points of one item and how they were earned, the one way every item is scored."""
+    weight = getattr(scheme, item.weight_field)
+    if item.kind == "deduction":
+        points = max(Decimal(0), weight - Decimal(counted.numerator) * scheme.overdue_penalty).quantize(CENT, ROUND_HALF_UP)
+        return points, f"{weight}分 − {counted.numerator} × {scheme.overdue_penalty}分（{item.rule}）"
+    if not counted.denominator:
+        return weight.quantize(CENT, ROUND_HALF_UP), f"{_NOTHING_DUE.get(item.key, '无考核对象')}，得满分{weight}分"
+    ratio = counted.note or f"{counted.numerator}/{counted.denominator}"
+    return _ratio_points(weight, counted.numerator, counted.denominator), f"{weight}分 × {ratio}（{item.rule}）"
 
 
 def assess_department(department: Department, period: Period, scheme: AssessmentScheme, *,
                       today: datetime.date, evidence_url=None) -> DepartmentAssessment:
-    def url(key: str) -> str:
-        return evidence_url(department.pk, period, key) if evidence_url else ""
-
+    ctx = Context(department, period, scheme, today)
     row = DepartmentAssessment(department.pk, department.name)
-    months = period.months
-    n_months = len(months)
-
-    inspected = {d.replace(day=1) for d in department_inspections(department.pk, period).values_list("inspected_on", flat=True)}
-    w = scheme.weight_inspection_months
-    row.indicators.append(Indicator(
-        "inspection_months", "月度督导检查", w, _ratio_points(w, len(inspected), n_months),
-        f"{len(inspected)}/{n_months} 个月", len(inspected), n_months,
-        f"{w}分 × {len(inspected)}/{n_months}（开展督导检查的月份 ÷ 考核月份）", url("inspection_months")))
-
-    report_months = department_report_months(department.pk, period, today)
-    on_time = sum(1 for r in report_months if r.status == "按时报送")
-    late = sum(1 for r in report_months if r.status == "逾期报送")
-    missing = sum(1 for r in report_months if r.status == "未报送")
-    due = on_time + late + missing
-    credit = Decimal(scheme.late_report_credit) / Decimal(100)
-    earned = Decimal(on_time) + Decimal(late) * credit
-    w = scheme.weight_reports
-    row.indicators.append(Indicator(
-        "reports", "月报按时报送", w, _ratio_points(w, earned, due),
-        f"按时{on_time}、逾期{late}、未报{missing}（应报{due}）", on_time, due,
-        f"{w}分 × （{on_time} + {late} × {scheme.late_report_credit}%）÷ {due}" if due else f"无应报月报，得满分{w}分",
-        url("reports")))
-
-    found = department_hazards_found(department.pk, period).count()
-    target = (Decimal(scheme.hazards_found_target) * Decimal(n_months) / Decimal(12)).quantize(CENT, ROUND_HALF_UP)
-    w = scheme.weight_hazards_found
-    row.indicators.append(Indicator(
-        "hazards_found", "隐患排查", w, _ratio_points(w, found, target) if target else w.quantize(CENT),
-        f"{found} 项（目标{target.normalize():f}项）", found, int(target),
-        f"{w}分 × min(1, {found}/{target.normalize():f})（发现隐患 ÷ 目标数）", url("hazards_found")))
-
-    hazards = list(department_hazards(department.pk, period))
-    rect_due, rect_on_time = _rectification_split(hazards, today)
-    w = scheme.weight_rectified_on_time
-    row.indicators.append(Indicator(
-        "rectified_on_time", "按期整改", w, _ratio_points(w, len(rect_on_time), len(rect_due)),
-        f"{len(rect_on_time)}/{len(rect_due)} 项", len(rect_on_time), len(rect_due),
-        f"{w}分 × {len(rect_on_time)}/{len(rect_due)}（按期整改 ÷ 已到时限或已整改）" if rect_due else f"无到期隐患，得满分{w}分",
-        url("rectified_on_time")))
-
-    overdue = sum(1 for h in hazards if h.state != HazardState.CLOSED and h.deadline is not None and h.deadline < today)
-    w = scheme.weight_overdue
-    points = max(Decimal(0), w - Decimal(overdue) * scheme.overdue_penalty).quantize(CENT, ROUND_HALF_UP)
-    row.indicators.append(Indicator(
-        "overdue", "逾期未整改", w, points, f"{overdue} 项", overdue, 0,
-        f"{w}分 − {overdue} × {scheme.overdue_penalty}分（每项逾期扣分，扣完为止）", url("overdue")))
-
-    majors = [h for h in hazards if h.level == HazardLevel.MAJOR]
-    majors_closed = [h for h in majors if h.state == HazardState.CLOSED]
-    w = scheme.weight_major_closed
-    row.indicators.append(Indicator(
-        "major_closed", "重大隐患销号", w, _ratio_points(w, len(majors_closed), len(majors)),
-        f"{len(majors_closed)}/{len(majors)} 项", len(majors_closed), len(majors),
-        f"{w}分 × {len(majors_closed)}/{len(majors)}（已销号 ÷ 重大隐患）" if majors else f"无重大隐患，得满分{w}分",
-        url("major_closed")))
-
-    orders = department_orders(department.pk, period)
-    order_due, order_on_time = _orders_split(orders if orders is not None else [], today)
-    w = scheme.weight_orders_on_time
-    row.indicators.append(Indicator(
-        "orders_on_time", "三单按期回复", w, _ratio_points(w, len(order_on_time), len(order_due)),
-        f"{len(order_on_time)}/{len(order_due)} 件", len(order_on_time), len(order_due),
-        f"{w}分 × {len(order_on_time)}/{len(order_due)}（按期回复 ÷ 已到期或已回复）" if order_due else f"无到期三单，得满分{w}分",
-        url("orders_on_time")))
+    for item in ITEMS:
+        counted = item.count(ctx)
+        points, rule = score(item, counted, scheme)
+        row.indicators.append(Indicator(
+            item.key, item.label, getattr(scheme, item.weight_field), points, counted.figure,
+            int(counted.numerator), int(counted.denominator), rule,
+            evidence_url(department.pk, period, item.key) if evidence_url else ""))
     return row
 
 
@@ -393,22 +355,21 @@ def evidence(*, department: Department, period: Period, key: str, today: datetim
     if key == "reports":
         return [EvidenceRow(f"{r.month:%Y年%m月}月报", f"报送期限 {r.deadline:%Y-%m-%d}"
                             + (f"，报送于 {r.submitted_on:%Y-%m-%d}" if r.submitted_on else ""), r.status,
-                            _get("reporting.MonthlyReport", r.report_id))
+                            _report(r.report_id))
                 for r in department_report_months(department.pk, period, today)]
     if key == "hazards_found":
         return [_hazard_row(h, today) for h in department_hazards_found(department.pk, period).select_related("target").order_by("found_at", "id")]
     hazards = list(department_hazards(department.pk, period).select_related("target").order_by("found_at", "id"))
     if key == "rectified_on_time":
-        due, on_time = _rectification_split(hazards, today)
+        decided, on_time = _rectification_split(hazards, today)
         ids = {h.pk for h in on_time}
-        return [EvidenceRow(h.code, h.description[:60], "按期" if h.pk in ids else "未按期", h) for h in due]
+        return [EvidenceRow(h.code, h.description[:60], "按期" if h.pk in ids else "未按期", h) for h in decided]
     if key == "overdue":
-        return [_hazard_row(h, today) for h in hazards if h.state != HazardState.CLOSED and h.deadline and h.deadline < today]
+        return [_hazard_row(h, today) for h in hazards if _is_overdue(h, today)]
     if key == "major_closed":
         return [_hazard_row(h, today) for h in hazards if h.level == HazardLevel.MAJOR]
     if key == "orders_on_time":
-        orders = department_orders(department.pk, period)
-        due, on_time = _orders_split(orders.order_by("issued_at") if orders is not None else [], today)
+        due, on_time = _orders_split(department_orders(department.pk, period).order_by("issued_at"), today)
         ids = {o.pk for o in on_time}
         return [EvidenceRow(str(o), f"办理时限 {o.due_date:%Y-%m-%d}", "按期回复" if o.pk in ids else "未按期回复", o) for o in due]
     return []
@@ -416,16 +377,13 @@ def evidence(*, department: Department, period: Period, key: str, today: datetim
 
 def _hazard_row(hazard: Hazard, today: datetime.date) -> EvidenceRow:
     status = hazard.get_state_display()
-    if hazard.state != HazardState.CLOSED and hazard.deadline and hazard.deadline < today:
+    if _is_overdue(hazard, today):
         status += "（逾期）"
     return EvidenceRow(hazard.code, f"{hazard.target.name}：{hazard.description[:60]}", status, hazard)
 
 
-def _get(label: str, pk: int | None):
-    model = optional_model(label)
-    if model is None or pk is None:
-        return None
-    return model.objects.filter(pk=pk).first()
+def _report(pk: int | None):
+    return MonthlyReport.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def evidence_query(department_id: int, period: Period, key: str) -> str:

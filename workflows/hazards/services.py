@@ -15,6 +15,7 @@ from cms.directory.models import Department, Jurisdiction, Sector, Target
 from cms.errors import InvalidInput, NotAllowed, StateConflict
 from cms.roles import OFFICE_ROLES, Role, role_of
 from cms.scope import can_write, in_scope, scope_for
+from workflows.periods import found_at_for
 
 from .models import Hazard, HazardAction, HazardEvidence, HazardLevel, HazardPhoto, HazardPlan, HazardState
 from .models_orders import Order, OrderKind
@@ -48,6 +49,9 @@ def hazard_register(
         raise InvalidInput(fields={"description": "请填写隐患问题"})
     if level not in HazardLevel.values:
         raise InvalidInput(fields={"level": "隐患等级只能是一般隐患或重大隐患"})
+    if inspection is not None:
+        # found on the day of the inspection, whenever it is typed in (that moment is created_at, 登记时间)
+        found_at = found_at_for(inspection.inspected_on, entered=found_at or timezone.now())
     with transaction.atomic():
         hazard = Hazard(
             code=next_hazard_code(),

@@ -27,10 +27,11 @@ from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.scope import scope_for, scoped
 from workflows.hazards.models import Hazard
+from workflows.periods import Period
 
 from .models import Inspection, InspectionAnswer, InspectionFeedback, InspectionGroup, InspectionPhoto, InspectionPlan
 from .photos import PhotoUpload
-from .selectors import compliance_for_month, focus_sector_proposal, month_bounds, parse_month
+from .selectors import compliance_for_month, focus_sector_proposal, parse_month
 from .services import feedback_record, inspection_submit
 
 # ---------------------------------------------------------------- groups and plans
@@ -79,8 +80,8 @@ class MonthFilter(filters.CharFilter):
         month = parse_month(value)
         if month is None:
             raise ValidationError({"month": ["月份格式应为 YYYY-MM"]})
-        start, end = month_bounds(month)
-        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
+        period = Period.of_month(month)  # both fields filtered are dates
+        return qs.filter(**{f"{self.field_name}__gte": period.start, f"{self.field_name}__lte": period.end})
 
 
 class InspectionPlanSerializer(ApiModelSerializer):

@@ -11,27 +11,9 @@ from django.utils import timezone
 
 from cms.directory.models import Department, Sector, SpecialAssignment
 from workflows.hazards.models import Hazard, HazardLevel
+from workflows.periods import Period, add_months, month_bounds, parse_month  # noqa: F401 — re-exported for the views
 
 from .models import Inspection, InspectionGroup
-
-
-def parse_month(value: str | None) -> datetime.date | None:
-    """``YYYY-MM`` → the first day of that month (None if malformed)."""
-    try:
-        year, month = str(value or "").strip().split("-")
-        return datetime.date(int(year), int(month), 1)
-    except (TypeError, ValueError):
-        return None
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = month.replace(day=1)
-    return start, add_months(start, 1)
 
 
 @dataclass
@@ -115,27 +97,28 @@ def consultation_count(month: datetime.date) -> int | None:
     except LookupError:
         return None
     names = {f.name for f in model._meta.get_fields()}
-    start, end = month_bounds(month)
+    period = Period.of_month(month)
     for name in ("held_on", "meeting_date", "date", "held_at", "created_at"):
         if name in names:
-            return model._default_manager.filter(**{f"{name}__gte": start, f"{name}__lt": end}).count()
+            return model._default_manager.filter(**{f"{name}__gte": period.start, f"{name}__lte": period.end}).count()
     return None
 
 
 def compliance_for_month(month: datetime.date) -> Compliance:
     """每月 (行业), 两个每月 (综合: 1–2 consultations and 1 inspection of 1–2 key sectors), and
     which special groups covered their jurisdictions (三（一）)."""
-    start, end = month_bounds(month)
-    visits = Inspection.objects.filter(inspected_on__gte=start, inspected_on__lt=end)
+    from workflows.reporting.figures import inspections_by_department
 
-    industry_counts = dict(
-        visits.filter(group__kind=InspectionGroup.Kind.INDUSTRY).values("group__lead_department").annotate(n=Count("id"))
-        .values_list("group__lead_department", "n")
-    )
+    period = Period.of_month(month)
+    start = period.start
+    visits = Inspection.objects.filter(inspected_on__gte=period.start, inspected_on__lte=period.end)
+
+    # 开展督导检查: the one definition (figures), the same the assessment's 月度督导检查 counts
+    counts = inspections_by_department(period)
     industry = []
     for department in Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True, led_sectors__isnull=False).distinct().order_by("sort_order", "id"):
-        n = industry_counts.get(department.pk, 0)
-        industry.append(ComplianceLine(label=department.name, ok=n > 0, detail=f"行业督导检查 {n} 次" if n else "本月未开展行业督导检查"))
+        n = counts.get(department.pk, 0)
+        industry.append(ComplianceLine(label=department.name, ok=n > 0, detail=f"督导检查 {n} 次" if n else "本月未开展督导检查"))
 
     held = consultation_count(month)
     if held is None:

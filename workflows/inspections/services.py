@@ -26,6 +26,7 @@ from cms.records import save_record
 from cms.scope import can_write, scope_for, scoped
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
 from workflows.hazards.services import hazard_register
+from workflows.periods import found_at_for
 
 from .models import Inspection, InspectionAnswer, InspectionFeedback, InspectionGroup, InspectionMethod, InspectionPhoto
 from .photos import CheckedPhoto, PhotoUpload, check_photo
@@ -392,7 +393,7 @@ def inspection_submit(
                 hazard = hazard_register(
                     actor=actor, reason=f"督导检查发现（{target.name}，{day}）", description=description, target=target,
                     sector=_hazard_sector(target, version), level=item.hazard_level, source=Hazard.Source.INSPECTION,
-                    inspection=inspection, checklist_item=item, legal_basis=item.legal_basis, found_at=now,
+                    inspection=inspection, checklist_item=item, legal_basis=item.legal_basis, found_at=found_at_for(day, entered=now),
                 )
                 _carry_photos(hazard, stored, actor)
                 hazards.append(hazard)
@@ -401,7 +402,7 @@ def inspection_submit(
             hazard = hazard_register(
                 actor=actor, reason=f"督导检查补充隐患（{target.name}，{day}）", description=description, target=target,
                 sector=sector or _hazard_sector(target, version), level=level, source=Hazard.Source.MANUAL,
-                inspection=inspection, legal_basis=legal_basis, found_at=now,
+                inspection=inspection, legal_basis=legal_basis, found_at=found_at_for(day, entered=now),
             )
             _carry_photos(hazard, stored, actor)
             hazards.append(hazard)

@@ -252,12 +252,18 @@ class MonthlyReport(models.Model):
     def author_department_id(self) -> int | None:
         return self.department_id or (self.group.lead_department_id if self.group_id else None)
 
+    @staticmethod
+    def timeliness_of(*, first_submitted_on: datetime.date | None, deadline: datetime.date, today: datetime.date | None = None) -> str:
+        """按时报送 / 逾期报送 / 逾期未报 / 未到期: the one rule (五（四）: 每月5日报送), for a report and for
+        a month with no report record at all."""
+        if first_submitted_on is not None:
+            return "按时报送" if first_submitted_on <= deadline else "逾期报送"
+        return "逾期未报" if (today or timezone.localdate()) > deadline else "未到期"
+
     @property
     def timeliness(self) -> str:
-        """按时报送 / 逾期报送 / 逾期未报 / 未到期."""
-        if self.first_submitted_at:
-            return "按时报送" if timezone.localdate(self.first_submitted_at) <= self.deadline else "逾期报送"
-        return "逾期未报" if timezone.localdate() > self.deadline else "未到期"
+        return self.timeliness_of(first_submitted_on=timezone.localdate(self.first_submitted_at) if self.first_submitted_at else None,
+                                  deadline=self.deadline)
 
     @property
     def is_on_time(self) -> bool | None:

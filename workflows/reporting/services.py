@@ -22,8 +22,9 @@ from cms.scope import can_write, in_scope
 from workflows.hazards.models import OrderKind
 from workflows.hazards.services import order_issue
 
+from .figures import rows_json, unit_month
 from .models import Consultation, ConsultationMeasure, MonthlyReport, ReportState
-from .selectors import first_of_month, previous_month, report_data, report_deadline, reporting_departments, reporting_groups
+from .selectors import first_of_month, previous_month, report_deadline, report_unit, reporting_departments, reporting_groups
 
 MIN_SECTORS, MAX_SECTORS = 1, 2
 REMINDER_DAYS = 3
@@ -187,8 +188,8 @@ def reports_open(*, actor=None, reason: str = "", month: datetime.date | None = 
         if MonthlyReport.objects.filter(month=month, **author).exists():
             result.existing += 1
             continue
-        snapshot, rows = report_data(month=month, **author)
-        report = MonthlyReport(month=month, deadline=deadline, snapshot=snapshot, four_lists=rows, **author)
+        content = unit_month(next(iter(author.values())), month)
+        report = MonthlyReport(month=month, deadline=deadline, snapshot=content.as_json(), four_lists=rows_json(content.rows), **author)
         _stamp(report, actor, reason or f"生成{month:%Y年%m月}月报草稿")
         try:
             with transaction.atomic():
@@ -236,10 +237,17 @@ def report_refresh_data(*, actor, reason: str, report: MonthlyReport) -> Monthly
         locked = _lock_report(report)
         if locked.state not in (ReportState.DRAFT, ReportState.RETURNED):
             raise StateConflict(f"月报{locked.get_state_display()}，不能再更新数据")
-        locked.snapshot, locked.four_lists = report_data(month=locked.month, department=locked.department, group=locked.group)
+        _freeze(locked)
         _stamp(locked, actor, reason or "按最新数据更新月报")
         locked.save()
     return locked
+
+
+def _freeze(report: MonthlyReport) -> None:
+    """Write the unit's month as the data has it now into the report: what it states from now on
+    (a draft shows live data anyway; on 报送 this is what was sent)."""
+    content = unit_month(report_unit(report), report.month)
+    report.snapshot, report.four_lists = content.as_json(), rows_json(content.rows)
 
 
 def report_submit(*, actor, reason: str, report: MonthlyReport, at: datetime.datetime | None = None) -> MonthlyReport:
@@ -256,6 +264,7 @@ def report_submit(*, actor, reason: str, report: MonthlyReport, at: datetime.dat
             raise InvalidInput("报送前请填写：" + "、".join(missing),
                                fields={name: "请填写" for name in ("highlights", "problems", "next_steps") if not getattr(locked, name).strip()})
         now = at or timezone.now()
+        _freeze(locked)  # the figures, 四个清单 and text as sent: the Word file prints these from now on
         locked.state = ReportState.SUBMITTED
         locked.submitted_at = now
         locked.submitted_by = actor

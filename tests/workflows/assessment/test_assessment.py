@@ -12,8 +12,9 @@ import pytest
 from cms.roles import Role
 from tests.exports.builders import at, make_hazard, make_inspection, set_fields
 from workflows.assessment.models import AssessmentScheme
-from workflows.assessment.selectors import Period, assess, evidence, optional_model
+from workflows.assessment.selectors import Period, assess, evidence
 from workflows.hazards.models import HazardLevel, HazardState
+from workflows.reporting.models import MonthlyReport
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def year_2026(march, ref, users):
     february = make_hazard(march["targets"][0], ref["sectors"]["危化品"], found_at=at(2026, 2, 27), description="即行即改的隐患")
     set_fields(february, state=HazardState.CLOSED, submitted_at=at(2026, 2, 27), closed_at=at(2026, 2, 28))  # fixed on the spot
     # monthly reports: January on time, February late, March on time, the rest never sent
-    report = optional_model("reporting.MonthlyReport")
+    report = MonthlyReport
     for month, deadline, sent in ((1, (2, 5), (2, 3)), (2, (3, 5), (3, 20)), (3, (4, 7), (4, 3))):
         row = report(month=datetime.date(2026, month, 1), department=d, deadline=datetime.date(2026, *deadline),
                      first_submitted_at=at(2026, *sent), submitted_at=at(2026, *sent))
@@ -78,7 +79,7 @@ def test_hand_computed_scores(year_2026):
     assert yj.total == Decimal("39.96")
     assert yj.indicator("reports").figure == "按时2、逾期1、未报9（应报12）"
     assert yj.indicator("inspection_months").figure == "3/12 个月"
-    assert yj.indicator("rectified_on_time").rule == "20.00分 × 2/4（按期整改 ÷ 已到时限或已整改）"
+    assert yj.indicator("rectified_on_time").rule == "20.00分 × 2/4（按期整改销号 ÷ 已销号或已过整改时限（按期提交、待复核的暂不计））"
     assert yj.indicator("overdue").rule == "10.00分 − 2 × 2.00分（每项逾期扣分，扣完为止）"
 
     zj = by_name["区住建局"]  # one inspection in March, one hazard without a deadline, nothing else
@@ -102,7 +103,7 @@ def test_evidence_lists_the_records_behind_each_figure(year_2026):
     assert {(row.label, row.status) for row in rectified} >= {(h1.code, "按期"), (h2.code, "未按期"), (h3.code, "未按期")}
     assert len(rectified) == 4
     reports = evidence(department=d, period=period, key="reports", today=TODAY)
-    assert [r.status for r in reports[:4]] == ["按时报送", "逾期报送", "按时报送", "未报送"]
+    assert [r.status for r in reports[:4]] == ["按时报送", "逾期报送", "按时报送", "逾期未报"]
     assert len(evidence(department=d, period=period, key="inspection_months", today=TODAY)) == 6
     assert len(evidence(department=d, period=period, key="orders_on_time", today=TODAY)) == 3
 

@@ -31,7 +31,7 @@ def test_figures_follow_the_users_scope(march, users):
     set_fields(h1, deadline=datetime.date(2026, 3, 20), is_supervised=True, state=HazardState.RECTIFYING)
     today = datetime.date(2026, 3, 31)
     office = month_counts(users[Role.OFFICE_EDITOR], today)
-    assert office == {"inspections": 5, "found": 6, "major": 1, "prominent": 2, "closed": 0, "overdue": 1, "supervised": 1}
+    assert office == {"inspections": 5, "found": 6, "major": 1, "prominent": 2, "closed": 0, "overdue": 1, "supervised": 1, "open": 7}
     town = month_counts(users[Role.JURISDICTION], today)  # 拱辰街道: h1, h2, h4
     assert (town["found"], town["overdue"], town["inspections"]) == (3, 1, 2)
     sectors, states, values = by_sector_and_state(users[Role.DEPARTMENT])  # 应急管理局: 危化品 and 工贸
@@ -42,6 +42,8 @@ def test_figures_follow_the_users_scope(march, users):
     assert counts[-3:] == [0, 1, 6] and rates[-3:] == [None, 0.0, 1 / 6]
     rows, columns, matrix = jurisdiction_sector_matrix(users[Role.OFFICE_EDITOR])
     assert rows == ["拱辰街道", "新度镇", "北高镇"] and matrix[("北高镇", "危化品")] == 2
+    # every open hazard is in one cell: the map adds up to the open tile (h2 was closed above)
+    assert sum(matrix.values()) == month_counts(users[Role.OFFICE_EDITOR], today)["open"] == 6
 
 
 def test_admin_home_shows_the_panels_without_external_scripts(march, users, client):

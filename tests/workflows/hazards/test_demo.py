@@ -8,6 +8,7 @@ from workflows.hazards.models import Hazard, HazardState
 
 def test_loop_demo_covers_every_state_once_and_keeps_the_chain(ref):
     call_command("load_demo", password="demo-pass-1234")
+    call_command("load_inspection_demo")
     call_command("load_loop_demo")
     states = Counter(Hazard.objects.values_list("state", flat=True))
     assert set(states) == set(HazardState.values)

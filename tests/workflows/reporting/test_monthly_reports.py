@@ -102,26 +102,35 @@ def test_open_monthly_reports_creates_one_draft_per_department_and_special_group
     assert group_report.state == ReportState.DRAFT and group_report.deadline == datetime.date(2026, 11, 5)
 
 
-def test_draft_is_prefilled_from_the_month_data(settings_row, make_target, ref):
+def test_draft_is_prefilled_from_what_the_units_own_supervision_found(settings_row, make_target, ref):
+    """口径: the inspections of the groups the department leads and the hazards they found (dated by the
+    inspection), not every hazard of its sectors: a hazard registered by nobody of the department is
+    not in its report, whatever its sector."""
+    from tests.exports.builders import make_group, make_hazard, make_inspection
+
     target = make_target("荔城化工厂", jurisdiction="拱辰街道", sectors=("危化品",))
     hazchem = ref["sectors"]["危化品"]
-    hazard_register(actor=None, reason="测试", description="储罐区未设防火堤", target=target, sector=hazchem,
-                    level=HazardLevel.MAJOR, found_at=at(datetime.date(2026, 10, 12)))
-    hazard_register(actor=None, reason="测试", description="消防通道堵塞", target=target, sector=hazchem, is_prominent=True,
-                    found_at=at(datetime.date(2026, 10, 20)))
-    hazard_register(actor=None, reason="测试", description="九月的隐患", target=target, sector=hazchem,
-                    found_at=at(datetime.date(2026, 9, 20)))
+    group = make_group("应急管理局危化品督导检查组", ref["departments"]["应急管理局"])
+    visit = make_inspection(group, target, datetime.date(2026, 10, 12))
+    make_hazard(target, hazchem, inspection=visit, level=HazardLevel.MAJOR, description="储罐区未设防火堤")
+    make_hazard(target, hazchem, inspection=make_inspection(group, target, datetime.date(2026, 10, 20)), prominent=True,
+                description="消防通道堵塞")
+    make_hazard(target, hazchem, inspection=make_inspection(group, target, datetime.date(2026, 9, 20)), description="九月的隐患")
+    hazard_register(actor=None, reason="测试", description="系统导入的隐患", target=target, sector=hazchem,
+                    found_at=at(datetime.date(2026, 10, 15)))
     reports_open(actor=None, reason="测试", month=OCTOBER)
     report = MonthlyReport.objects.get(month=OCTOBER, department=ref["departments"]["应急管理局"])
-    snap = report.snapshot
-    assert snap["sectors"] and "危化品" in snap["sectors"]
-    assert (snap["hazards_total"], snap["hazards_major"], snap["hazards_general"], snap["hazards_prominent"]) == (2, 1, 1, 1)
-    assert snap["jurisdictions"] == ["拱辰街道"] and snap["targets_count"] == 1
-    assert (snap["date_from"], snap["date_to"]) == ("2026-10-12", "2026-10-20")
-    assert [row["隐患问题"] for row in report.four_lists] == ["储罐区未设防火堤", "消防通道堵塞"]
-    assert report.four_lists[0]["排查对象"] == "荔城化工厂" and report.four_lists[0]["隐患等级"] == "重大隐患"
+    facts = report.snapshot["facts"]
+    assert "危化品" in facts["sector_names"]
+    assert (facts["hazard_total"], facts["major_count"], facts["general_count"], facts["prominent_count"]) == (2, 1, 1, 1)
+    assert facts["jurisdiction_names"] == ["拱辰街道"] and facts["target_count"] == 1
+    assert (facts["inspection_count"], facts["group_count"]) == (2, 1)
+    assert (facts["start"], facts["end"]) == ("2026-10-12", "2026-10-20")
+    assert [row["problem"] for row in report.four_lists] == ["储罐区未设防火堤", "消防通道堵塞"]
+    assert report.four_lists[0]["target"] == "荔城化工厂" and report.four_lists[0]["level"] == "重大隐患"
+    assert report.four_lists[0]["found_on"] == "2026-10-12"
     other = MonthlyReport.objects.get(month=OCTOBER, department=ref["departments"]["住建局"])
-    assert other.snapshot["hazards_total"] == 0 and other.four_lists == []
+    assert other.snapshot["facts"]["hazard_total"] == 0 and other.four_lists == []
 
 
 # ---------------------------------------------------------------- on time, late, missing
