@@ -15,7 +15,7 @@ from cms.scope import scope_for
 
 from .admin_links import admin_listing_url, admin_url
 from .api import allowed_department_ids, evidence_url, parse_period
-from .selectors import INDICATOR_LABELS, Period, assess, evidence
+from .selectors import DEFINITIONS, INDICATOR_LABELS, Period, assess, evidence
 
 
 def _allowed(user):
@@ -39,7 +39,8 @@ class AssessmentReportView(WagtailAdminTemplateMixin, TemplateView):
             ctx["error"] = "考核区间填写有误，已显示今年"
         result = assess(period=period, department_ids=_allowed(self.request.user), evidence_url=evidence_url)
         ctx.update(result=result, period=period, rows=[(row, result.passed(row)) for row in result.departments],
-                   labels=[i.label for i in result.departments[0].indicators] if result.departments else [],
+                   labels=[(i.label, DEFINITIONS.get(i.key, "")) for i in result.departments[0].indicators] if result.departments else [],
+                   definitions=DEFINITIONS,
                    year=period.start.year, can_configure=scope_for(self.request.user).everything)
         return ctx
 

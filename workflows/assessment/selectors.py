@@ -290,6 +290,16 @@ ITEMS: tuple[Item, ...] = (
     Item("orders_on_time", "三单按期回复", "weight_orders_on_time", "ratio", "按期回复 ÷ 已到期或已回复", _orders_on_time),
 )
 INDICATORS = tuple((item.key, item.label) for item in ITEMS)
+# 口径 of each item, in the notice's words (shown beside the figure in the admin)
+DEFINITIONS = {
+    "inspection_months": "三（三）每月对主管行业领域开展督导检查：当月本单位牵头的督导检查组至少有一次督导检查，即计该月",
+    "reports": "五（四）每月5日前报送上月情况：按首次报送日期与报送期限比较",
+    "hazards_found": "四（二）督导检查发现的问题隐患：即本单位各月月报“四个清单”中的隐患（按发现日期）",
+    "rectified_on_time": "五（三）交办、整改、销号闭环：本单位主管行业领域或交办给本单位的隐患，销号且整改在时限内提交的为按期",
+    "overdue": "未销号且已过整改时限的隐患，每项扣分",
+    "major_closed": "五（三）重大隐患挂牌督办：本单位主管行业领域或交办给本单位的重大隐患中已销号的",
+    "orders_on_time": "四（四）三单：发给本单位的交办单、提醒单、督办单在办理时限内回复的",
+}
 INDICATOR_LABELS = dict(INDICATORS)
 _NOTHING_DUE = {"reports": "无应报月报", "rectified_on_time": "无到期隐患", "major_closed": "无重大隐患", "orders_on_time": "无到期三单"}
 
