@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
@@ -8,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.admin_views import bulk_action
 from cms.api.auth import ObtainTokenView
 from cms.api.router import extra_urlpatterns, router
+from cms.files import file_view
 from cms.wagtail_api import api_router as wagtail_api_router
 
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/bulk/<str:app_label>/<str:model_name>/<str:action>/", bulk_action),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # every uploaded file, checked against the viewer's data scope (nothing under MEDIA_URL is served publicly)
+    path("files/<path:name>", file_view, name="private_file"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(extra_urlpatterns)),
     path("api/v1/", include(router.urls)),
@@ -22,10 +24,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v2/", wagtail_api_router.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

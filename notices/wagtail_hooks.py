@@ -8,7 +8,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -101,7 +101,7 @@ class TipOffActionView(WagtailAdminTemplateMixin, FormView):
         ctx.update(object=t, submit_label="登记为隐患" if self.action == "accept" else "不予受理",
                    facts=[("举报编号", t.code), ("状态", t.get_state_display()), ("提交时间", timezone.localtime(t.submitted_at).strftime("%Y-%m-%d %H:%M")),
                           ("隐患地点", t.place), ("隐患描述", t.description), ("联系方式", t.contact)],
-                   photos=[{"url": reverse("notices_tipoff_photo", args=[p.pk])} for p in t.photos.all()])
+                   photos=list(t.photos.all()))
         if t.state != TipOffState.NEW:
             ctx["form"] = None
             ctx["intro"] = "该举报已处理。" + (f"不予受理理由：{t.dismiss_reason}" if t.dismiss_reason else "")
@@ -124,17 +124,6 @@ class TipOffActionView(WagtailAdminTemplateMixin, FormView):
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
         return redirect(reverse("wagtailsnippets_notices_tipoff:list"))
-
-
-def tipoff_photo(request, pk: int):
-    """Photos are shown to the office and auditors only, through this view (never a public media URL)."""
-    if not (is_office(request.user) or is_auditor(request.user)):
-        raise PermissionDenied
-    photo = get_object_or_404(TipOffPhoto, pk=pk)
-    response = FileResponse(photo.image.open("rb"), content_type=f"image/{'jpeg' if photo.extension == 'jpg' else photo.extension}")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class TipOffViewSet(SnippetViewSet):
@@ -162,7 +151,6 @@ def tipoff_urls():
     return [
         path("tipoffs/<int:pk>/accept/", TipOffActionView.as_view(action="accept"), name="notices_tipoff_accept"),
         path("tipoffs/<int:pk>/dismiss/", TipOffActionView.as_view(action="dismiss"), name="notices_tipoff_dismiss"),
-        path("tipoffs/photo/<int:pk>/", tipoff_photo, name="notices_tipoff_photo"),
         path("notices/month-results/", MonthResultsView.as_view(), name="notices_month_results"),
     ]
 

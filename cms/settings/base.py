@@ -132,8 +132,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS: list[Path] = []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Production: nginx's `internal` location that serves MEDIA_ROOT once the app said yes (docs/deploy.md);
+# empty: the app sends the bytes itself (development, tests)
+PRIVATE_FILES_ACCEL_REDIRECT = os.environ.get("PRIVATE_FILES_ACCEL_REDIRECT", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # uploads are private: their URLs go through cms.files.file_view, which checks the data scope
+    "default": {"BACKEND": "cms.files.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

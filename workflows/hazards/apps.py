@@ -10,3 +10,9 @@ class HazardsConfig(AppConfig):
         from .audit import register_audit_sources
 
         register_audit_sources()
+
+        from cms.files import register_private_files
+
+        from .models import HazardPhoto
+
+        register_private_files("hazards/", HazardPhoto, "image")
