@@ -28,7 +28,7 @@ from cms.errors import ServiceError
 from cms.roles import is_auditor, is_office
 from workflows.hazards.models import HazardLevel
 
-from .models import NoticeAttachment, NoticePage, TipOff, TipOffPhoto, TipOffState
+from .models import NoticeAttachment, NoticePage, TipOff, TipOffState
 from .services import notice_draft_month_results, tipoff_accept, tipoff_dismiss
 from .visibility import can_read_notice
 

@@ -9,9 +9,8 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from cms.roles import Role
-from workflows.hazards.models import HazardPhoto
-
 from tests.workflows.hazards.factories import register
+from workflows.hazards.models import HazardPhoto
 
 pytestmark = pytest.mark.django_db
 
