@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Max, Q
+from django.utils import timezone
 
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
 SKIPPED = {"version", "updated_at"}
@@ -34,7 +35,10 @@ def show(field: models.Field, value, names: dict) -> str:
     if value is False:
         return "否"
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.strftime("%Y-%m-%d")
+        if not hasattr(value, "hour"):
+            return value.strftime("%Y-%m-%d")
+        # stored in UTC; read in the district's time (Asia/Shanghai), like every other page
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
