@@ -16,6 +16,7 @@ import io
 import mimetypes
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -23,13 +24,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .scope import scope_for, scoped
+from .scope import Scope, scope_for, scoped
 
 THUMBS = "thumbs/"
 THUMB_SIZE = (320, 320)
@@ -41,15 +42,18 @@ class PrivateFiles:
     model: type[Model] | None
     field: str
     admin_only: bool = False  # Wagtail's own images and avatars: any admin user, no owning record in scope
+    # rows also visible to a scope for another reason (an inspection's photos to whoever sees the hazard it found)
+    also_visible: Callable[[Scope], Q] | None = None
 
 
 _REGISTRY: list[PrivateFiles] = []
 
 
-def register_private_files(prefix: str, model: type[Model] | None = None, field: str = "", *, admin_only: bool = False) -> None:
+def register_private_files(prefix: str, model: type[Model] | None = None, field: str = "", *, admin_only: bool = False,
+                           also_visible: Callable[[Scope], Q] | None = None) -> None:
     """Files whose stored name starts with ``prefix`` belong to ``model`` (its ``field``)."""
     if not any(r.prefix == prefix for r in _REGISTRY):
-        _REGISTRY.append(PrivateFiles(prefix=prefix, model=model, field=field, admin_only=admin_only))
+        _REGISTRY.append(PrivateFiles(prefix=prefix, model=model, field=field, admin_only=admin_only, also_visible=also_visible))
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -78,7 +82,10 @@ def _owner_may_be_seen(user, name: str) -> bool:
         return False
     if entry.admin_only:
         return True
-    return scoped(entry.model._default_manager.filter(**{entry.field: name}), user).exists()
+    rows = entry.model._default_manager.filter(**{entry.field: name})
+    if scoped(rows, user).exists():
+        return True
+    return entry.also_visible is not None and not scope.everything and rows.filter(entry.also_visible(scope)).exists()
 
 
 def _clean_name(name: str) -> str:

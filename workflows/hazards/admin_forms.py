@@ -38,8 +38,9 @@ class PlanForm(ActionForm):
         super().__init__(*args, **kwargs)
         if major:
             for name in HazardPlan.MAJOR_FIELDS:
+                # 重大隐患: all six parts of the 治理方案 (the service checks them too)
                 self.fields[name] = forms.CharField(label=HazardPlan._meta.get_field(name).verbose_name,
-                                                    widget=forms.Textarea(attrs={"rows": 2}), required=False)
+                                                    widget=forms.Textarea(attrs={"rows": 2}), required=True)
 
 
 class EvidenceForm(ActionForm):

@@ -21,7 +21,7 @@ from cms.scope import scoped
 
 from . import services
 from .admin_forms import HAZARD_FORMS, ORDER_FORMS, PlanForm
-from .models import Hazard, HazardAction, HazardLevel, HazardState
+from .models import Hazard, HazardAction, HazardLevel, HazardPhoto, HazardPlan, HazardState
 from .models_orders import Order, OrderAction, OrderKind, OrderStatus
 from .services_orders import allowed_order_actions, order_acknowledge, order_answer, order_close, order_issue
 
@@ -152,6 +152,68 @@ class HazardCreateView(CreateView):
         return []
 
 
+RETRY_KEY = "hazard_action_retry"
+
+# the step each state waits for, first in the list and open on the page; the others stay folded
+CURRENT_STEP = {
+    HazardState.REPORTED: [HazardAction.ASSIGN],
+    HazardState.ASSIGNED: [HazardAction.PLAN, HazardAction.FIX_ON_SPOT],
+    HazardState.RECTIFYING: [HazardAction.SUBMIT, HazardAction.PLAN],
+    HazardState.SUBMITTED: [HazardAction.VERIFY, HazardAction.REJECT],
+}
+
+
+def _hazard_form(action: str, hazard: Hazard, data=None, plan=None):
+    """The form of one action: bound to what was typed (after a refusal), else its initial values."""
+    major = hazard.level == HazardLevel.MAJOR
+    initial = {"version": hazard.version}
+    if action == HazardAction.PLAN:
+        if plan is not None:  # a saved plan is revised, not typed again from nothing
+            initial.update({name: getattr(plan, name) for name in PlanForm.base_fields if hasattr(plan, name)})
+            initial.update({name: getattr(plan, name) for name in HazardPlan.MAJOR_FIELDS} if major else {})
+        else:
+            initial.update(deadline=hazard.deadline, responsible_person=hazard.responsible_person)
+        initial["version"] = hazard.version
+        return PlanForm(data, initial=initial, major=major, prefix=action)
+    if action == HazardAction.SUPERVISE:
+        initial["due_date"] = hazard.deadline
+    return HAZARD_FORMS[action](data, initial=initial, prefix=action)
+
+
+def _photo_pairs(hazard: Hazard, user) -> dict:
+    """Before and after, side by side: what the inspection and the finder photographed, and what the
+    latest 整改完成 sent (earlier submissions stay in the evidence table)."""
+    from workflows.inspections.models import InspectionPhoto
+
+    before = []
+    if hazard.inspection_id:
+        photos = InspectionPhoto.objects.filter(inspection_id=hazard.inspection_id)
+        photos = photos.filter(answer__item_id=hazard.checklist_item_id) if hazard.checklist_item_id else photos.filter(answer__isnull=True)
+        before += [{"photo": p, "source": "督导检查"} for p in photos.order_by("uploaded_at", "id")]
+    before += [{"photo": p, "source": "发现时"} for p in hazard.photos.filter(stage=HazardPhoto.Stage.FOUND).order_by("uploaded_at", "id")]
+    latest = hazard.evidence.order_by("-submitted_at", "-id").first()
+    after = [{"photo": p, "source": latest.get_kind_display()} for p in latest.photos.order_by("uploaded_at", "id")] if latest else []
+    return {"before": before, "after": after, "latest_evidence": latest}
+
+
+def _timeline(hazard: Hazard) -> list[dict]:
+    """Each step of the loop from the hazard's own history: when, what, by whom, why."""
+    from cms.templatetags.people import person_name
+
+    steps = []
+    for row in hazard.history.select_related("history_user").order_by("history_date", "history_id"):
+        action = row.last_action
+        steps.append({
+            "time": row.history_date,
+            "label": HazardAction(action).label if action in HazardAction.values else "变更",
+            "state": HazardState(row.state).label if row.state in HazardState.values else "",
+            "user": person_name(row.history_user) or "系统",
+            "reason": row.history_change_reason or "",
+            "action": action,
+        })
+    return steps
+
+
 class HazardDetailView(InspectView):
     def get_object(self, queryset=None):
         return _scoped_object(Hazard, self.request.user, self.pk)
@@ -167,29 +229,49 @@ class HazardDetailView(InspectView):
         hazard = self.object
         user = self.request.user
         today = timezone.localdate()
+        retry = self.request.session.pop(RETRY_KEY, None)
+        if retry and retry.get("hazard") != hazard.pk:
+            retry = None
+        plans = list(hazard.plans.select_related("created_by").all())
+        allowed = services.allowed_actions(user, hazard)
+        current = [a for a in CURRENT_STEP.get(hazard.state, []) if a in allowed]
+        ordered = current + [a for a in allowed if a not in current]
+        open_action = retry["action"] if retry and retry["action"] in allowed else (ordered[0] if ordered else None)
         forms_ = []
-        for action in services.allowed_actions(user, hazard):
-            form_class = HAZARD_FORMS[action]
-            initial = {"version": hazard.version}
-            if action == HazardAction.PLAN:
-                initial.update(deadline=hazard.deadline, responsible_person=hazard.responsible_person)
-                form = PlanForm(initial=initial, major=hazard.level == HazardLevel.MAJOR, prefix=action)
-            else:
-                if action == HazardAction.SUPERVISE:
-                    initial["due_date"] = hazard.deadline
-                form = form_class(initial=initial, prefix=action)
+        for action in ordered:
+            data = retry["data"] if retry and retry["action"] == action else None
+            form = _hazard_form(action, hazard, data, plans[0] if plans else None)
+            if data is not None:
+                form.is_valid()  # show each field's error beside it, with what was typed
+            label = "修改整改方案" if action == HazardAction.PLAN and plans else HazardAction(action).label
             forms_.append({
-                "action": action, "label": HazardAction(action).label, "form": form,
+                "action": action, "label": label, "form": form, "open": action == open_action,
                 "url": reverse("wagtailsnippets_hazards_hazard:act", args=[hazard.pk, action]),
                 "photos": action in (HazardAction.SUBMIT, HazardAction.FIX_ON_SPOT),
+                "error": retry.get("error", "") if data is not None else "",
             })
+        inspection_url = None
+        if hazard.inspection_id:
+            from workflows.inspections.models import Inspection
+
+            if scoped(Inspection.objects.filter(pk=hazard.inspection_id), user).exists():
+                inspection_url = reverse("inspections_sheet", args=[hazard.inspection_id])
+        from cms.roles import is_auditor, is_office
+
+        tipoffs = list(hazard.tipoffs.all()) if hasattr(hazard, "tipoffs") else []
+        orders = list(scoped(hazard.orders.all(), user).select_related("recipient_department", "recipient_jurisdiction"))
         ctx.update(
             hazard=hazard,
             action_forms=forms_,
-            plans=hazard.plans.select_related("created_by").all(),
+            plans=plans,
             evidence=hazard.evidence.select_related("submitted_by").prefetch_related("photos").all(),
-            photos=hazard.photos.filter(stage="found"),
-            orders=scoped(hazard.orders.all(), user),
+            compare=_photo_pairs(hazard, user),
+            timeline=_timeline(hazard),
+            orders=orders,
+            inspection_url=inspection_url,
+            tipoffs=tipoffs,
+            tipoff_links=is_office(user) or is_auditor(user),
+            show_reject_reason=bool(hazard.last_reject_reason) and hazard.state in (HazardState.RECTIFYING, HazardState.ASSIGNED),
             is_overdue=hazard.is_overdue,
             today=today,
             history_url=reverse("wagtailsnippets_hazards_hazard:changes", args=[hazard.pk]),
@@ -200,21 +282,24 @@ class HazardDetailView(InspectView):
 
 
 class HazardActView(View):
-    """POST a detail-page form: call the service for this action, then back to the detail page."""
+    """POST a detail-page form: call the service for this action, then back to the detail page.
+    Refused input comes back into the form it was typed in (kept in the session for one view)."""
 
     def post(self, request, pk, action):
         if action not in HAZARD_FORMS:
             raise Http404
         hazard = _scoped_object(Hazard, request.user, pk)
         back = redirect("wagtailsnippets_hazards_hazard:inspect", hazard.pk)
-        if action == HazardAction.PLAN:
-            form = PlanForm(request.POST, prefix=action, major=hazard.level == HazardLevel.MAJOR)
-        else:
-            form = HAZARD_FORMS[action](request.POST, prefix=action)
-        if not form.is_valid():
-            messages.error(request, "；".join(f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{e}"
-                                             for f, errs in form.errors.items() for e in errs))
+
+        def retry(error: str):
+            data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+            request.session[RETRY_KEY] = {"hazard": hazard.pk, "action": action, "data": data, "error": error}
             return back
+
+        form = _hazard_form(action, hazard, request.POST)
+        if not form.is_valid():
+            messages.error(request, "未保存，请按提示修改后重新提交")
+            return retry("")
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
         kwargs = {"hazard": hazard, "actor": request.user, "expected_version": version, **data}
@@ -233,7 +318,8 @@ class HazardActView(View):
             service(**kwargs)
         except ServiceError as exc:
             _service_error(request, exc)
-            return back
+            details = "；".join(f"{m}" for messages_ in exc.fields.values() for m in messages_)
+            return retry(f"{exc.message}{'：' + details if details else ''}")
         messages.success(request, f"已{HazardAction(action).label}：{hazard.code}")
         return back
 
