@@ -75,7 +75,8 @@ def test_hazard_taken_through_the_loop_by_three_roles(users, make_target, login,
     page.set_input_files("#id_submit-photos", str(photo))
     click_action(page, "submit")
     assert page.inner_text("#hazard-state") == "待复核"
-    assert "照片1" in page.content()
+    thumb = page.locator("#photos-after img").first  # the after-photo as a thumbnail beside the before
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
 
     # 4. the office verifies and closes it
     page = switch_user(page, login, users[Role.OFFICE_ADMIN].username)

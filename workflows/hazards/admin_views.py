@@ -180,7 +180,7 @@ def _hazard_form(action: str, hazard: Hazard, data=None, plan=None):
     return HAZARD_FORMS[action](data, initial=initial, prefix=action)
 
 
-def _photo_pairs(hazard: Hazard, user) -> dict:
+def _photo_pairs(hazard: Hazard) -> dict:
     """Before and after, side by side: what the inspection and the finder photographed, and what the
     latest 整改完成 sent (earlier submissions stay in the evidence table)."""
     from workflows.inspections.models import InspectionPhoto
@@ -190,7 +190,9 @@ def _photo_pairs(hazard: Hazard, user) -> dict:
         photos = InspectionPhoto.objects.filter(inspection_id=hazard.inspection_id)
         photos = photos.filter(answer__item_id=hazard.checklist_item_id) if hazard.checklist_item_id else photos.filter(answer__isnull=True)
         before += [{"photo": p, "source": "督导检查"} for p in photos.order_by("uploaded_at", "id")]
-    before += [{"photo": p, "source": "发现时"} for p in hazard.photos.filter(stage=HazardPhoto.Stage.FOUND).order_by("uploaded_at", "id")]
+    shown = {item["photo"].image.name for item in before}  # the inspection's photos are also the hazard's found photos
+    before += [{"photo": p, "source": "发现时"} for p in hazard.photos.filter(stage=HazardPhoto.Stage.FOUND).order_by("uploaded_at", "id")
+               if p.image.name not in shown]
     latest = hazard.evidence.order_by("-submitted_at", "-id").first()
     after = [{"photo": p, "source": latest.get_kind_display()} for p in latest.photos.order_by("uploaded_at", "id")] if latest else []
     return {"before": before, "after": after, "latest_evidence": latest}
@@ -265,7 +267,7 @@ class HazardDetailView(InspectView):
             action_forms=forms_,
             plans=plans,
             evidence=hazard.evidence.select_related("submitted_by").prefetch_related("photos").all(),
-            compare=_photo_pairs(hazard, user),
+            compare=_photo_pairs(hazard),
             timeline=_timeline(hazard),
             orders=orders,
             inspection_url=inspection_url,
