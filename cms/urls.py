@@ -9,6 +9,7 @@ from cms.api.auth import ObtainTokenView
 from cms.api.router import extra_urlpatterns, router
 from cms.files import file_view
 from cms.wagtail_api import api_router as wagtail_api_router
+from notices.views import tipoff_status
 
 urlpatterns = [
     # before Wagtail's own: bulk actions on audited models are refused (cms.admin_views.bulk_action)
@@ -17,6 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # every uploaded file, checked against the viewer's data scope (nothing under MEDIA_URL is served publicly)
     path("files/<path:name>", file_view, name="private_file"),
+    # the public 举报办理进度查询 (受理编号 + 查询码)
+    path("tipoff-status/", tipoff_status, name="tipoff_status"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(extra_urlpatterns)),
     path("api/v1/", include(router.urls)),

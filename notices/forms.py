@@ -4,13 +4,17 @@ arithmetic question kept in the session, a honeypot field, and photos checked by
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 MAX_PHOTOS = 3
@@ -113,6 +117,8 @@ class TipOffForm(forms.Form):
     answer = forms.IntegerField(label="验证问题", help_text="请计算上面的算式，填写结果")
     website = forms.CharField(label="网址", required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    # photos already checked on an earlier try whose other fields were refused (kept server-side, see stash_photos)
+    photo_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, expected_answer: int | None = None, **kwargs):
         kwargs.pop("page", None)
@@ -146,6 +152,63 @@ def new_challenge(request) -> str:
     return f"{a} + {b} = ?"
 
 
+# ---------------------------------------------------------------- photos that survive a refused try
+
+PENDING_KEY = "tipoff_pending_photos"
+PENDING_DIR = "tipoff-pending"  # under MEDIA_ROOT, owned by no record: cms.files never serves it
+PENDING_MAX_AGE = datetime.timedelta(hours=6)
+
+
+def stash_photos(request, photos: list[CheckedImage]) -> str:
+    """Keep photos that passed their checks while another field (the challenge…) was refused, so the
+    citizen need not choose them again. Stored under a random token tied to this session."""
+    _sweep_stale()
+    token = secrets.token_urlsafe(18)
+    kept = []
+    for n, photo in enumerate(photos):
+        photo.file.seek(0)
+        name = default_storage.save(f"{PENDING_DIR}/{token}/{n}.{photo.extension}", ContentFile(photo.file.read()))
+        kept.append([name, photo.extension, photo.size])
+    _drop(request)
+    request.session[PENDING_KEY] = {"token": token, "files": kept}
+    return token
+
+
+def pending_photos(request, token: str) -> list[CheckedImage]:
+    """The photos stashed under ``token`` in this session (none for another session's token)."""
+    pending = request.session.get(PENDING_KEY) or {}
+    if not token or pending.get("token") != token:
+        return []
+    photos = []
+    for name, extension, size in pending.get("files", []):
+        try:
+            with default_storage.open(name, "rb") as handle:
+                photos.append(CheckedImage(file=ContentFile(handle.read(), name=f"photo.{extension}"), extension=extension, size=size))
+        except FileNotFoundError:
+            return []
+    return photos
+
+
+def _drop(request) -> None:
+    pending = request.session.pop(PENDING_KEY, None) or {}
+    for name, _extension, _size in pending.get("files", []):
+        default_storage.delete(name)
+
+
+def _sweep_stale() -> None:
+    try:
+        folders, _ = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - PENDING_MAX_AGE
+    for folder in folders:
+        _, files = default_storage.listdir(f"{PENDING_DIR}/{folder}")
+        for name in files:
+            path = f"{PENDING_DIR}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+
+
 def serve_tipoff_form(page, request, *args, **kwargs):
     address = client_address(request)
     status = 200
@@ -160,14 +223,29 @@ def serve_tipoff_form(page, request, *args, **kwargs):
         if form.is_bot:
             # Answer as if it worked, keep nothing: the bot learns nothing.
             return page.render_landing_page(request, None, *args, **kwargs)
+        kept = pending_photos(request, request.POST.get("photo_token", ""))
+        chose_new = any(request.FILES.getlist("photos"))
         if form.is_valid():
+            if not chose_new and kept:
+                form.cleaned_data["photos"] = kept
             form.client_address = address
             submission = page.process_form_submission(form)
+            _drop(request)
             return page.render_landing_page(request, submission, *args, **kwargs)
         status = 400
+        token = ""
+        if chose_new and "photos" not in form.errors and form.cleaned_data.get("photos"):
+            token = stash_photos(request, form.cleaned_data["photos"])
+        elif not chose_new and kept:
+            token = request.POST.get("photo_token", "")
+        form.data = form.data.copy()
+        form.data["photo_token"] = token
+        kept_count = len(form.cleaned_data.get("photos") or []) if chose_new and token else len(kept) if token else 0
     else:
         form = TipOffForm()
+        kept_count = 0
     context = page.get_context(request)
     context["form"] = form
+    context["kept_photos"] = kept_count
     context["challenge"] = new_challenge(request)
     return TemplateResponse(request, page.get_template(request), context, status=status)

@@ -246,8 +246,10 @@ class TipOff(models.Model):
     handled_at = models.DateTimeField("处理时间", null=True, blank=True, editable=False)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="处理人", editable=False)
+    # the citizen's 查询码, shown once at submission; only its salted hash is kept (never in the history)
+    query_code_hash = models.CharField("查询码摘要", max_length=128, blank=True, editable=False)
 
-    history = audited_history()
+    history = audited_history(excluded_fields=["query_code_hash"])
     write_roles = OFFICE_ROLES
 
     class Meta:

@@ -72,3 +72,40 @@ def month_figures(month: datetime.date, *, today: datetime.date | None = None) -
     figures.attention_hazard_ids = list(attention.values_list("id", flat=True)[:200])
     figures.attention_jurisdiction_ids = sorted(set(attention.values_list("jurisdiction_id", flat=True)))
     return figures
+
+
+# ---------------------------------------------------------------- 举报办理进度（公众查询）
+
+@dataclass(frozen=True)
+class TipOffProgress:
+    """What a citizen may learn with the 受理编号 and the 查询码: state and dates, nothing else."""
+
+    code: str
+    state: str
+    submitted_on: datetime.date
+    handled_on: datetime.date | None
+    rectification: str  # 整改中 / 已整改完成 … of the hazard it became, or ""
+    closed_on: datetime.date | None
+
+
+def tipoff_progress(*, code: str, query_code: str) -> TipOffProgress | None:
+    """None when the number is unknown or the code does not match (the caller cannot tell which)."""
+    from django.contrib.auth.hashers import check_password
+
+    from .models import TipOff
+
+    code = (code or "").strip().upper()[:30]
+    query_code = (query_code or "").strip().upper()[:30]
+    tipoff = TipOff.objects.select_related("hazard").filter(code=code).first() if code and query_code else None
+    if tipoff is None or not tipoff.query_code_hash or not check_password(query_code, tipoff.query_code_hash):
+        return None
+    hazard = tipoff.hazard
+    rectification = ""
+    if hazard is not None:
+        rectification = "已整改销号" if hazard.state == HazardState.CLOSED else "正在核查整改"
+    return TipOffProgress(
+        code=tipoff.code, state=tipoff.get_state_display(), submitted_on=timezone.localtime(tipoff.submitted_at).date(),
+        handled_on=timezone.localtime(tipoff.handled_at).date() if tipoff.handled_at else None,
+        rectification=rectification,
+        closed_on=timezone.localtime(hazard.closed_at).date() if hazard is not None and hazard.closed_at else None,
+    )

@@ -4,14 +4,18 @@ from data. Keyword-only, typed, take the acting user and a reason; one transacti
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from cms.directory.models import Department, Jurisdiction, Sector, Target
 from cms.errors import InvalidInput, NotAllowed, NotFound, StateConflict
+from cms.records import save_record
 from cms.roles import is_office
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
 from workflows.hazards.numbering import next_number
@@ -34,8 +38,10 @@ def tipoff_submit(
     """A member of the public files a report (already validated by ``TipOffForm``)."""
     with transaction.atomic():
         year, number = next_number("tipoff")
+        query_code = new_query_code()
         tipoff = TipOff(code=f"JB{year}-{number:05d}", place=place, description=description, contact=contact,
-                        ip_address=address if address and address != "unknown" else None)
+                        ip_address=address if address and address != "unknown" else None,
+                        query_code_hash=make_password(query_code))
         tipoff._change_reason = "公众通过受理举报页面提交"
         tipoff._history_ip = tipoff.ip_address
         tipoff.save()
@@ -44,7 +50,17 @@ def tipoff_submit(
                 tipoff=tipoff, extension=photo.extension, size=photo.size,
                 image=ContentFile(photo.file.read(), name=f"photo.{photo.extension}"),
             )
+    tipoff.query_code = query_code  # shown once on the thank-you page; only the hash is stored
     return tipoff
+
+
+# no 0/O, 1/I/L: read off a phone screen and typed back without doubt
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 8
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
 def _lock_new_tipoff(tipoff_id: int) -> TipOff:
@@ -56,16 +72,34 @@ def _lock_new_tipoff(tipoff_id: int) -> TipOff:
     return tipoff
 
 
+@dataclass(frozen=True)
+class NewTarget:
+    """A place the directory does not list yet, registered while accepting the tip-off about it."""
+
+    name: str
+    jurisdiction: Jurisdiction
+    address: str = ""
+    kind: str = Target.Kind.ENTERPRISE
+
+
 def tipoff_accept(
-    *, actor, reason: str, tipoff: TipOff, target: Target, sector: Sector, level: str = HazardLevel.GENERAL,
-    description: str | None = None, is_prominent: bool = False,
+    *, actor, reason: str, tipoff: TipOff, target: Target | None, sector: Sector, level: str = HazardLevel.GENERAL,
+    description: str | None = None, is_prominent: bool = False, new_target: NewTarget | None = None,
 ) -> Hazard:
-    """受理: the office turns a tip-off into a hazard on the target it chose; the loop starts."""
+    """受理: the office turns a tip-off into a hazard on the target it chose, or on a new target it
+    registers in the directory (through ``cms.records.save_record``, with its history) in the same
+    transaction; the loop starts."""
     if not is_office(actor):
         raise NotAllowed("只有区安办可以处理举报")
-    if target is None or sector is None:
-        raise InvalidInput(fields={"target": "请选择监管对象和行业领域"})
+    if (target is None and new_target is None) or sector is None:
+        raise InvalidInput(fields={"target": "请选择监管对象（或登记新的监管对象）和行业领域"})
     with transaction.atomic():
+        if target is None:
+            target = save_record(
+                instance=Target(name=new_target.name.strip(), jurisdiction=new_target.jurisdiction, address=new_target.address.strip(),
+                                kind=new_target.kind),
+                actor=actor, reason=f"受理举报 {tipoff.code} 时登记", m2m={"sectors": [sector]},
+            )
         locked = _lock_new_tipoff(tipoff.pk)
         text = (description or "").strip() or locked.description
         hazard = hazard_register(

@@ -24,13 +24,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from cms.admin_views import ReadableInspectMixin
-from cms.directory.models import Sector, Target
+from cms.directory.models import Jurisdiction, Sector, Target
 from cms.errors import ServiceError
 from cms.roles import is_auditor, is_office
 from workflows.hazards.models import HazardLevel
 
 from .models import NoticeAttachment, NoticePage, TipOff, TipOffState
-from .services import notice_draft_month_results, tipoff_accept, tipoff_dismiss
+from .services import NewTarget, notice_draft_month_results, tipoff_accept, tipoff_dismiss
 from .visibility import can_read_notice
 
 
@@ -69,8 +69,12 @@ def _check_office(request):
 
 
 class TipOffAcceptForm(forms.Form):
-    target = forms.ModelChoiceField(Target.objects.filter(is_active=True).select_related("jurisdiction"), label="监管对象",
-                                    help_text="核实后确定的监管对象（举报人填写的地点仅供参考）")
+    target = forms.ModelChoiceField(Target.objects.filter(is_active=True).select_related("jurisdiction"), label="监管对象", required=False,
+                                    help_text="输入名称、信用代码或地址的任意片段查找；核实后确定（举报人填写的地点仅供参考）")
+    new_target_name = forms.CharField(label="新监管对象名称", max_length=100, required=False,
+                                      help_text="名录中没有该场所时填写，受理时一并登记到名录")
+    new_target_jurisdiction = forms.ModelChoiceField(Jurisdiction.objects.filter(is_active=True), label="新监管对象所在属地", required=False)
+    new_target_address = forms.CharField(label="新监管对象地址", max_length=200, required=False)
     sector = forms.ModelChoiceField(Sector.objects.filter(is_active=True), label="行业领域")
     level = forms.ChoiceField(choices=HazardLevel.choices, label="隐患等级", initial=HazardLevel.GENERAL)
     is_prominent = forms.BooleanField(label="突出隐患", required=False)
@@ -78,9 +82,24 @@ class TipOffAcceptForm(forms.Form):
                                   help_text="可按核实情况修改举报描述")
     reason = forms.CharField(label="处理说明", max_length=500, required=False)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cms.directory.picker import TargetPicker
+
+        # a search box over the directory, not a list of every target
+        self.fields["target"].widget = TargetPicker(user)
+
     def clean(self):
         data = super().clean()
         target, sector = data.get("target"), data.get("sector")
+        name = (data.get("new_target_name") or "").replace("\x00", "").strip()
+        data["new_target_name"] = name
+        if target and name:
+            self.add_error("new_target_name", "已选择名录中的监管对象，无需再登记新的；二者只填其一")
+        elif not target and not name:
+            self.add_error("target", "请选择监管对象；名录中没有时填写“新监管对象名称”和属地")
+        elif name and not data.get("new_target_jurisdiction"):
+            self.add_error("new_target_jurisdiction", "请选择新监管对象所在属地")
         if target and sector and not target.sectors.filter(pk=sector.pk).exists():
             self.add_error("sector", "该监管对象不属于所选行业领域")
         return data
@@ -108,6 +127,12 @@ class TipOffActionView(WagtailAdminTemplateMixin, FormView):
     def get_form_class(self):
         return TipOffAcceptForm if self.action == "accept" else TipOffDismissForm
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.action == "accept":
+            kwargs["user"] = self.request.user
+        return kwargs
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         t = self.tipoff
@@ -124,9 +149,13 @@ class TipOffActionView(WagtailAdminTemplateMixin, FormView):
         data = form.cleaned_data
         try:
             if self.action == "accept":
+                new_target = None
+                if not data.get("target"):
+                    new_target = NewTarget(name=data["new_target_name"], jurisdiction=data["new_target_jurisdiction"],
+                                           address=data.get("new_target_address") or "")
                 hazard = tipoff_accept(actor=self.request.user, reason=data.get("reason") or "", tipoff=self.tipoff,
-                                       target=data["target"], sector=data["sector"], level=data["level"],
-                                       description=data["description"], is_prominent=data["is_prominent"])
+                                       target=data.get("target"), sector=data["sector"], level=data["level"],
+                                       description=data["description"], is_prominent=data["is_prominent"], new_target=new_target)
                 messages.success(self.request, f"已受理举报 {self.tipoff.code}，登记为隐患 {hazard.code}")
             else:
                 tipoff_dismiss(actor=self.request.user, reason=data["reason"], tipoff=self.tipoff)
@@ -134,6 +163,7 @@ class TipOffActionView(WagtailAdminTemplateMixin, FormView):
         except ServiceError as exc:
             form.add_error(None, exc.message)
             for field, errors in exc.fields.items():
+                field = {"name": "new_target_name", "jurisdiction": "new_target_jurisdiction", "address": "new_target_address"}.get(field, field)
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
         return redirect(reverse("wagtailsnippets_notices_tipoff:list"))

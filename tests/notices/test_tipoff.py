@@ -4,6 +4,7 @@ the triage queue (office only, nothing readable by the public), accept → hazar
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -226,3 +227,115 @@ def test_office_cannot_edit_or_delete_a_tipoff_by_hand(tipoff, users):
                 "/admin/snippets/notices/tipoff/add/"):
         assert c.get(url).status_code in (302, 403, 404), url
     assert TipOff.objects.filter(pk=tipoff.pk).exists()
+
+
+# ---------------------------------------------------------------- issue 14: the public side and triage
+
+
+def test_a_wrong_challenge_answer_keeps_the_chosen_photo(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    response = post(c, site["tipoff"], answer=answer + 1, photos=[image_file("现场.jpg")])
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "已保留您刚才选择的 1 张照片" in html
+    token = re.search(r'name="photo_token" value="([^"]+)"', html).group(1)
+    answer = c.session[CHALLENGE_KEY]
+    response = post(c, site["tipoff"], answer=answer, photo_token=token)  # no photo chosen again
+    assert response.status_code == 200
+    tipoff = TipOff.objects.get()
+    assert tipoff.photos.count() == 1 and tipoff.photos.get().extension == "jpg"
+    assert not c.session.get("tipoff_pending_photos")
+
+
+def test_another_sessions_token_brings_no_photo(site):
+    first = Client()
+    answer = open_form(first, site["tipoff"])
+    html = post(first, site["tipoff"], answer=answer + 1, photos=[image_file()]).content.decode()
+    token = re.search(r'name="photo_token" value="([^"]+)"', html).group(1)
+    other = Client(REMOTE_ADDR="10.0.0.7")
+    answer = open_form(other, site["tipoff"])
+    assert post(other, site["tipoff"], answer=answer, photo_token=token).status_code == 200
+    assert TipOff.objects.get().photos.count() == 0
+
+
+def test_citizen_looks_up_progress_with_number_and_query_code(site, users, make_target, ref):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    html = post(c, site["tipoff"], answer=answer).content.decode()
+    code = re.search(r'id="tipoff-code">([^<]+)<', html).group(1)
+    query_code = re.search(r'id="tipoff-query-code">([^<]+)<', html).group(1)
+    tipoff = TipOff.objects.get()
+    assert len(query_code) == 8 and query_code not in tipoff.query_code_hash and tipoff.query_code_hash
+    assert all(query_code not in str(h.__dict__) for h in tipoff.history.all())
+    assert "/tipoff-status/" in html
+    page = Client().post("/tipoff-status/", {"code": code, "query_code": query_code.lower()})
+    text = page.content.decode()
+    assert page.status_code == 200 and "待处理" in text
+    for secret in ("楼道堆放", "13800000000", "拱辰街道某某路"):
+        assert secret not in text  # state and dates only
+    tipoff_accept(actor=users[Role.OFFICE_ADMIN], reason="核实", tipoff=tipoff,
+                  target=make_target("某某路12号居民楼", sectors=("燃气",)), sector=ref["sectors"]["燃气"])
+    text = Client().post("/tipoff-status/", {"code": code, "query_code": query_code}).content.decode()
+    assert "已受理" in text and "正在核查整改" in text and "某某路12号居民楼" not in text
+
+
+def test_wrong_query_codes_are_rate_limited(site):
+    c = Client()
+    answer = open_form(c, site["tipoff"])
+    html = post(c, site["tipoff"], answer=answer).content.decode()
+    code = re.search(r'id="tipoff-code">([^<]+)<', html).group(1)
+    query_code = re.search(r'id="tipoff-query-code">([^<]+)<', html).group(1)
+    guesser = Client(REMOTE_ADDR="10.9.9.9")
+    for n in range(5):
+        response = guesser.post("/tipoff-status/", {"code": code, "query_code": f"WRONG{n:03d}"})
+        assert response.status_code == 400 and "受理编号或查询码不正确" in response.content.decode()
+    # the number is locked for the window, even with the right code and from another address
+    assert Client(REMOTE_ADDR="10.1.1.1").post("/tipoff-status/", {"code": code, "query_code": query_code}).status_code == 429
+    assert Client().post("/tipoff-status/", {"code": "JB2000-99999", "query_code": "AAAAAAAA"}).status_code == 400
+
+
+def test_triage_registers_a_new_target_through_the_directory(tipoff, users, ref):
+    from cms.directory.models import Target
+
+    office = Client()
+    office.force_login(users[Role.OFFICE_ADMIN])
+    page = office.get(f"/admin/tipoffs/{tipoff.pk}/accept/").content.decode()
+    assert 'class="target-search"' in page and page.count("<option") < 120  # a search, not every target
+    response = office.post(f"/admin/tipoffs/{tipoff.pk}/accept/", {
+        "new_target_name": "某某路12号自建出租屋", "new_target_jurisdiction": ref["jurisdictions"]["拱辰街道"].pk,
+        "new_target_address": "拱辰街道某某路12号", "sector": ref["sectors"]["燃气"].pk, "level": "general",
+        "description": "楼道堆放大量液化气瓶", "reason": "现场核实属实"})
+    assert response.status_code == 302
+    target = Target.objects.get(name="某某路12号自建出租屋")
+    assert list(target.sectors.all()) == [ref["sectors"]["燃气"]]
+    assert target.history.get().history_user == users[Role.OFFICE_ADMIN]
+    assert "受理举报" in target.history.get().history_change_reason
+    tipoff.refresh_from_db()
+    assert tipoff.state == TipOffState.ACCEPTED and tipoff.hazard.target == target
+
+
+def test_triage_refuses_both_or_neither_target(tipoff, users, ref, make_target):
+    office = Client()
+    office.force_login(users[Role.OFFICE_ADMIN])
+    existing = make_target("已在名录的厂", sectors=("燃气",))
+    base = {"sector": ref["sectors"]["燃气"].pk, "level": "general", "description": "楼道堆放大量液化气瓶"}
+    html = office.post(f"/admin/tipoffs/{tipoff.pk}/accept/", base).content.decode()
+    assert "请选择监管对象" in html
+    html = office.post(f"/admin/tipoffs/{tipoff.pk}/accept/", {**base, "target": existing.pk, "new_target_name": "另一个"}).content.decode()
+    assert "二者只填其一" in html
+    html = office.post(f"/admin/tipoffs/{tipoff.pk}/accept/", {**base, "new_target_name": "已在名录的厂",
+                                                               "new_target_jurisdiction": ref["jurisdictions"]["拱辰街道"].pk}).content.decode()
+    assert "楼道堆放大量液化气瓶" in html  # refused (same name in the 属地), typed input kept
+    tipoff.refresh_from_db()
+    assert tipoff.state == TipOffState.NEW
+
+
+def test_tipoff_detail_shows_local_time(tipoff, users):
+    office = Client()
+    office.force_login(users[Role.OFFICE_ADMIN])
+    html = office.get(f"/admin/snippets/notices/tipoff/inspect/{tipoff.pk}/").content.decode()
+    from django.utils import timezone
+
+    assert timezone.localtime(tipoff.submitted_at).strftime("%Y-%m-%d %H:%M") in html
+    assert "/files/thumbs/tipoffs/" in html and "查看" in re.search(r"<title>(.*?)</title>", html, re.S).group(1)
