@@ -32,7 +32,7 @@ demo: migrate
 	$(BIN)/python manage.py open_monthly_reports
 
 run: demo
-	$(BIN)/python manage.py ensure_admin
+	PORT=$(PORT) $(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
