@@ -1,0 +1,147 @@
+"""The public tip-off side and its triage, in a real browser:
+- a citizen whose challenge answer is wrong keeps the chosen photo, submits, and reads the progress
+  with the 受理编号 and the 查询码 by following the link on the thank-you page;
+- the office reaches the report from its menu, sees the photo as a thumbnail, and 受理 registers a
+  workshop the directory does not list, picking nothing from a flat list;
+- the auditor reads the hazard's 变更历史 in Chinese, by clicks."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from cms.directory.models import Target
+from cms.roles import Role
+from notices.models import TipOff, TipOffFormPage
+from notices.site_setup import setup_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 120, 20)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def challenge_answer(page) -> int:
+    a, b = re.search(r"(\d+)\s*\+\s*(\d+)\s*=", page.inner_text("label[for=id_answer]")).groups()
+    return int(a) + int(b)
+
+
+def test_citizen_keeps_the_photo_after_a_wrong_answer_and_looks_up_progress(ref, page):
+    setup_site()
+    form_page = TipOffFormPage.objects.get()
+    page.goto(f"{page.base_url}/")
+    page.goto(f"{page.base_url}{form_page.url}")
+    page.fill("#id_place", "拱辰街道某某路12号后院")
+    page.fill("#id_description", "后院私设喷漆作业间，无通风，堆放油漆桶")
+    page.set_input_files("#id_photos", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    page.fill("#id_answer", str(challenge_answer(page) + 1))
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交举报").click()
+    assert "验证问题回答错误" in page.content()
+    assert "已保留您刚才选择的 1 张照片" in page.inner_text(".kept-photos")
+    assert page.input_value("#id_description") == "后院私设喷漆作业间，无通风，堆放油漆桶"
+    page.fill("#id_answer", str(challenge_answer(page)))
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交举报").click()
+    code = page.inner_text("#tipoff-code")
+    query_code = page.inner_text("#tipoff-query-code")
+    tipoff = TipOff.objects.get()
+    assert tipoff.code == code and tipoff.photos.count() == 1
+
+    page.get_by_role("link", name="举报办理进度查询").click()
+    page.fill("#id_code", code)
+    page.fill("#id_query_code", "WRONG123")
+    with page.expect_navigation():
+        page.get_by_role("button", name="查询").click()
+    assert "受理编号或查询码不正确" in page.content()
+    page.fill("#id_code", code)
+    page.fill("#id_query_code", query_code)
+    with page.expect_navigation():
+        page.get_by_role("button", name="查询").click()
+    assert page.inner_text("#tipoff-progress-state") == "待处理"
+    assert "喷漆" not in page.content()
+
+
+def test_office_triages_onto_a_new_target_and_the_auditor_reads_the_history(ref, users, page, login, make_target):
+    setup_site()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from notices.forms import check_image
+    from notices.services import tipoff_submit
+
+    tipoff = tipoff_submit(page=TipOffFormPage.objects.get(), place="拱辰街道某某村3号", description="村内无证小作坊使用液化气瓶",
+                           photos=[check_image(SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg"))])
+    for n in range(3):
+        make_target(f"拱辰街道名录企业{n}")
+    login(users[Role.OFFICE_ADMIN].username)
+    page.locator("#wagtail-sidebar").get_by_role("link", name="受理举报").click()
+    page.get_by_role("link", name=tipoff.code).first.click()
+    thumb = page.locator(".photo-strip img").first
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    page.get_by_role("link", name="受理", exact=True).click()
+    page.wait_for_selector("#id_new_target_name")
+    assert page.locator("input.target-search").count() == 1  # a search over the directory
+    page.fill("#id_new_target_name", "某某村3号无证小作坊")
+    page.select_option("#id_new_target_jurisdiction", label="拱辰街道")
+    page.fill("#id_new_target_address", "拱辰街道某某村3号")
+    page.select_option("#id_sector", label="燃气")
+    page.fill("#id_reason", "现场核实属实")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登记为隐患").click()
+    assert "登记为隐患" in page.content()
+    target = Target.objects.get(name="某某村3号无证小作坊")
+    tipoff.refresh_from_db()
+    hazard = tipoff.hazard
+    assert hazard.target == target and hazard.jurisdiction.name == "拱辰街道"
+
+    page.context.clear_cookies()
+    login(users[Role.AUDITOR].username)
+    sidebar = page.locator("#wagtail-sidebar")
+    sidebar.get_by_role("button", name="隐患闭环").click()
+    sidebar.get_by_role("link", name="隐患", exact=True).click()
+    page.get_by_role("link", name=hazard.code).first.click()
+    page.wait_for_selector("#hazard-state")
+    assert page.locator("#hazard-tipoff-link").inner_text() == f"举报 {tipoff.code}"
+    page.get_by_role("link", name="变更历史").first.click()
+    page.wait_for_selector("table.object-history")
+    rows = page.locator("table.object-history tbody tr")
+    assert rows.count() >= 1
+    text = page.inner_text("table.object-history")
+    assert "登记" in text and "属地" in text and "拱辰街道" in text and "jurisdiction" not in text
+    assert users[Role.OFFICE_ADMIN].first_name in text
+
+
+def test_orders_and_hazard_print_without_the_admin_chrome(ref, users, page, login, make_target):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.workflows.hazards.factories import register
+    from workflows.hazards import services
+
+    office = users[Role.OFFICE_ADMIN]
+    hazard = register(office, make_target("打印厂"))
+    services.hazard_assign(hazard=hazard, actor=office, reason="交办", responsible_kind="department",
+                           responsible_department=ref["departments"]["应急管理局"], responsible_person="王科长",
+                           deadline=timezone.localdate() + datetime.timedelta(days=7), issue_order=True)
+    login(users[Role.DEPARTMENT].username)
+    sidebar = page.locator("#wagtail-sidebar")
+    sidebar.get_by_role("button", name="隐患闭环").click()
+    sidebar.get_by_role("link", name="三单").click()
+    page.get_by_role("link", name=re.compile("荔安办交")).first.click()
+    page.wait_for_selector("#order-status")
+    assert page.locator("[data-print]").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("#wagtail-sidebar").is_visible()
+    assert not page.locator("[data-print]").is_visible()
+    assert page.locator("table.listing").first.is_visible()
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name=hazard.code).click()
+    page.wait_for_selector("#hazard-state")
+    page.emulate_media(media="print")
+    assert not page.locator(".hazard-action").first.is_visible() if page.locator(".hazard-action").count() else True
+    assert page.locator(".hazard-timeline").is_visible()
