@@ -27,6 +27,21 @@ def no_horizontal_scroll(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+def overflowing(page) -> list[str]:
+    """Elements of the page sticking out past the 390 px screen (also inside scrolling containers,
+    which documentElement.scrollWidth does not see)."""
+    return page.evaluate("""() => {
+        const out = [];
+        for (const el of document.querySelectorAll('main *, #inspection-form *, #choose-form *')) {
+            const r = el.getBoundingClientRect();
+            if (r.width > 0 && (r.right > 391 || r.left < -1)) out.push(el.tagName + '.' + el.className + ' ' + (el.name || '') + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+        }
+        const scrollers = [...document.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible' && getComputedStyle(e).overflowX !== 'hidden' && e.clientWidth > 10);
+        for (const e of scrollers) out.push('scroller ' + e.tagName + '.' + e.className + ' ' + e.scrollWidth + '>' + e.clientWidth);
+        return out;
+    }""")
+
+
 def test_inspector_fills_on_a_phone_without_horizontal_scrolling(browser, live_server, users, ref, make_target):
     template = build_template(users[Role.OFFICE_EDITOR], [ref["sectors"]["危化品"]])
     version = template.current_version
@@ -56,6 +71,7 @@ def test_inspector_fills_on_a_phone_without_horizontal_scrolling(browser, live_s
         page.get_by_role("button", name="开始填写").click()
         page.wait_for_selector("#inspection-form")
         assert no_horizontal_scroll(page) <= 390
+        assert overflowing(page) == []
 
         items = {i.text: i for i in version.items.all()}
         form = page.locator("#inspection-form")
@@ -72,6 +88,7 @@ def test_inspector_fills_on_a_phone_without_horizontal_scrolling(browser, live_s
         form.locator(f"input[name=item-{items['从业人员数'].pk}]").fill("35")
         form.locator(f"select[name=item-{items['安全管理制度情况'].pk}]").select_option("不健全")
         assert no_horizontal_scroll(page) <= 390
+        assert overflowing(page) == []
         form.get_by_role("button", name="提交督导检查").click()
         page.wait_for_url("**/sheet/")
 
