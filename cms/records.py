@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 
 from .audit.models import history_records
 from .errors import InvalidInput, NotAllowed
+from .inputs import checked_reason
 from .scope import can_write
 
 M = TypeVar("M", bound=models.Model)
@@ -44,7 +45,7 @@ def save_record(
             instance.full_clean()
         except ValidationError as exc:
             raise InvalidInput(fields=validation_fields(exc)) from exc
-    instance._change_reason = (reason or "").strip()[:500]
+    instance._change_reason = checked_reason(reason)
     if actor is not None:
         instance._history_user = actor
     # With many-to-many fields in the history (a target's sectors and categories), simple-history
@@ -76,7 +77,7 @@ def save_record(
 def delete_record(*, instance: models.Model, actor, reason: str) -> None:
     if actor is not None and not can_write(actor, instance):
         raise NotAllowed(f"您无权删除{instance._meta.verbose_name}")
-    instance._change_reason = (reason or "").strip()[:500]
+    instance._change_reason = checked_reason(reason)
     if actor is not None:
         instance._history_user = actor
     try:

@@ -121,3 +121,61 @@ def can_write(user, obj: Model | type[Model]) -> bool:
     if isinstance(obj, type) or scope.everything:
         return True
     return in_scope(user, obj)
+
+
+# --------------------------------------------------------------------------- object URLs
+
+_SNIPPET_NAMESPACES = ("wagtailsnippets_", "wagtailsnippetchoosers_")
+
+
+def _snippet_models() -> dict[str, type[Model]]:
+    from django.apps import apps
+
+    return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in apps.get_models()}
+
+
+def object_url_model(view_func, namespaces) -> type[Model] | None:
+    """The model whose id an admin URL takes: a view's ``scoped_model`` (custom admin views), or
+    the model of a snippet viewset's (or its chooser's) URL namespace."""
+    model = getattr(view_func, "scoped_model", None) or getattr(getattr(view_func, "view_class", None), "scoped_model", None)
+    if model is not None:
+        return model
+    for namespace in namespaces:
+        for prefix in _SNIPPET_NAMESPACES:
+            if namespace.startswith(prefix):
+                return _snippet_models().get(namespace[len(prefix):])
+    return None
+
+
+class ScopedObjectURLMiddleware:
+    """Every admin URL that takes an object's id answers 404 when the object is outside the
+    user's scope, exactly as for an id that does not exist (and for an id that is not ASCII
+    digits): nothing tells a user which ids exist elsewhere. Runs before the view, so Wagtail's
+    permission check (which redirects to the dashboard) never gets to answer differently."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import Http404
+
+        from cms.inputs import ascii_int
+
+        if "pk" not in view_kwargs or not request.path.startswith("/admin/"):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # Wagtail sends anonymous visitors to the login page
+        match = request.resolver_match
+        model = object_url_model(view_func, match.namespaces if match else [])
+        if model is None:
+            return None
+        from django.contrib.admin.utils import unquote
+
+        pk = ascii_int(unquote(str(view_kwargs["pk"])))
+        if pk is None or not scoped(model._default_manager.filter(pk=pk), user).exists():
+            raise Http404("未找到该记录，或不在您的数据范围内")
+        return None

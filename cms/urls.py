@@ -29,3 +29,6 @@ urlpatterns = [
 ]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler400 = "cms.bad_request.bad_request"
+handler404 = "cms.bad_request.not_found"

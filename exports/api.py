@@ -7,7 +7,6 @@ report, and only hazards, orders and notices they may see.
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.urls import path
 from django.utils import timezone
@@ -16,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from cms.api import params as strict
 from cms.directory.models import Department
 from cms.errors import InvalidInput, NotAllowed, NotFound
 from cms.roles import OFFICE_ROLES, Role
@@ -35,37 +35,21 @@ from .monthly_report import annex_title, build_district_report, build_four_lists
 from .official import build_official_document
 from .xlsx import build_assessment_xlsx, four_lists_sheet, write_history_xlsx, write_ledger_xlsx, write_xlsx
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
 
 def parse_month(value: str | None) -> tuple[int, int]:
-    match = _MONTH.match((value or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-        raise InvalidInput(fields={"month": "月份格式应为 YYYY-MM，例如 2026-03"})
-    return int(match.group(1)), int(match.group(2))
+    return strict.month(value)
 
 
 def parse_year(value: str | None) -> int:
-    if not (value or "").strip().isdigit() or not 2000 <= int(value) <= 2100:
-        raise InvalidInput(fields={"year": "年度应为 2000–2100 之间的四位数字"})
-    return int(value)
+    return strict.year(value)
 
 
 def parse_day(value: str | None, name: str) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(fields={name: "日期格式应为 YYYY-MM-DD"})
+    return strict.day(value, name)
 
 
 def parse_id(value, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit() or int(value) > 2**62:
-        raise InvalidInput(fields={name: "应为数字编号"})
-    return int(value)
+    return strict.ident(value, name)
 
 
 def period_from(params, *, default_year: bool = False) -> Period:
@@ -127,7 +111,7 @@ def _p(name: str, description: str, type_=str, required: bool = False) -> OpenAp
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=required, description=description)
 
 
-MAX_ID = 2**62  # larger ids cannot exist and overflow SQLite's INTEGER
+MAX_ID = strict.MAX_ID
 
 
 def existing_id(value: int) -> int:
@@ -138,10 +122,15 @@ def existing_id(value: int) -> int:
 
 class ExportView(APIView):
     renderer_classes = [JSONRenderer, FileRenderer]
+    formats: tuple[str, ...] = ("docx",)  # what ``?format=`` may name (the first is the default)
 
     def perform_content_negotiation(self, request, force=False):
         # ``?format=xlsx|docx`` names the file type, not a DRF renderer: never answer 404 for it.
         return super().perform_content_negotiation(request, force=True)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.file_format = strict.choice(request.query_params.get("format"), "format", self.formats, default=self.formats[0])
 
 
 def group_for(user, value) -> InspectionGroup:
@@ -244,14 +233,14 @@ class InspectionFeedbackExport(ExportView):
 class FourListsExport(ExportView):
     """四个清单：单位某月（month=）或任意区间（from=、to=），Excel 或 Word。"""
 
+    formats = ("xlsx", "docx")
+
     @extend_schema(operation_id="export_four_lists", tags=["导出"], responses=FILE_RESPONSE, parameters=[
         _p("department", "单位编号（区安办、审计人员可省略，即全区）", int), _p("month", "月份 YYYY-MM"),
         _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD"), _p("format", "xlsx（默认）或 docx")])
     def get(self, request):
         params = request.query_params
-        fmt = (params.get("format") or "xlsx").lower()
-        if fmt not in ("xlsx", "docx"):
-            raise InvalidInput(fields={"format": "格式只能是 xlsx 或 docx"})
+        fmt = self.file_format
         period = period_from(params)
         if params.get("department") or visible_department_ids(request.user) is not None:
             # a unit's own 四个清单: exactly its report's annex (as sent, once the month's report is 报送)
@@ -286,6 +275,8 @@ def _own_department(user):
 class HazardLedgerExport(ExportView):
     """隐患台账（Excel），可带与隐患列表相同的筛选条件。"""
 
+    formats = ("xlsx",)
+
     @extend_schema(operation_id="export_hazard_ledger", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
         _p("state", "状态"), _p("level", "隐患等级"), _p("sector", "行业领域编号"), _p("jurisdiction", "属地编号"),
         _p("village", "村居编号"), _p("target", "监管对象编号"), _p("responsible_department", "责任单位编号"),
@@ -303,18 +294,20 @@ class HazardLedgerExport(ExportView):
 class HazardHistoryExport(ExportView):
     """隐患变更历史（审计用，Excel 流式导出）：按期间、单位、属地或单条隐患。"""
 
+    formats = ("xlsx",)
+
     @extend_schema(operation_id="export_hazard_history", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
         _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD"), _p("unit", "单位编号", int),
         _p("jurisdiction", "属地编号", int), _p("hazard", "隐患编号（id）", int)])
     def get(self, request):
-        params = request.query_params
-        start, end = parse_day(params.get("from"), "from"), parse_day(params.get("to"), "to")
+        query = request.query_params
+        start, end = parse_day(query.get("from"), "from"), parse_day(query.get("to"), "to")
         if start and end and end < start:
             raise InvalidInput(fields={"to": "结束日期不能早于开始日期"})
         scope = scope_for(request.user)
         history = selectors.hazard_history_queryset(
-            start=start, end=end, department_id=parse_id(params.get("unit"), "unit"),
-            jurisdiction_id=parse_id(params.get("jurisdiction"), "jurisdiction"), hazard_id=parse_id(params.get("hazard"), "hazard"),
+            start=start, end=end, department_id=parse_id(query.get("unit"), "unit"),
+            jurisdiction_id=parse_id(query.get("jurisdiction"), "jurisdiction"), hazard_id=parse_id(query.get("hazard"), "hazard"),
             visible_hazards=None if scope.everything else scoped(Hazard.objects.all(), request.user))
         handle = spooled_file()
         write_history_xlsx(handle, selectors.history_rows(history))
@@ -325,6 +318,8 @@ class HazardHistoryExport(ExportView):
 
 class AssessmentExport(ExportView):
     """年度目标责任考核（Excel）：得分、计分说明、报送督查效能名单。"""
+
+    formats = ("xlsx",)
 
     @extend_schema(operation_id="export_assessment", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
         _p("year", "考核年度"), _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD")])

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cms.api import params as strict
 from cms.directory.models import Department, Jurisdiction
 from workflows.hazards.models import Hazard, HazardLevel, HazardState, Order, OrderKind
 from workflows.inspections.models import InspectionFeedback
@@ -57,27 +58,15 @@ def ledger_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Ite
         )
 
 
-def _bool(value: str | None) -> bool | None:
-    if value is None or value == "":
-        return None
-    return value.lower() in ("1", "true", "yes", "on", "是")
-
-
 def filter_hazards(queryset: QuerySet, params) -> QuerySet:
     """The ledger's filters — the same names as the hazard admin and API filters."""
     def ids(name: str) -> list[int]:
-        values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
-        out = []
-        for value in values:
-            for part in str(value or "").split(","):
-                part = part.strip()
-                if part.isdigit():
-                    # a longer number cannot be an id (and would overflow SQLite): it matches nothing
-                    out.append(int(part) if len(part) <= 18 else -1)
-        return out
+        # strict: "abc" or "١" is a 400, not a filter quietly dropped (cms.api.params)
+        return strict.idents(params.getlist(name) if hasattr(params, "getlist") else [params.get(name)], name)
 
-    for name, field in (("state", "state"), ("level", "level"), ("source", "source")):
-        values = [v for v in (params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]) if v]
+    for name, field, choices in (("state", "state", HazardState.values), ("level", "level", HazardLevel.values),
+                                 ("source", "source", Hazard.Source.values)):
+        values = [strict.choice(v, name, choices) for v in (params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]) if v]
         if values:
             queryset = queryset.filter(**{f"{field}__in": values})
     for name, field in (("sector", "sector_id"), ("jurisdiction", "jurisdiction_id"), ("village", "village_id"),
@@ -87,15 +76,16 @@ def filter_hazards(queryset: QuerySet, params) -> QuerySet:
         if values:
             queryset = queryset.filter(**{f"{field}__in": values})
     for name, field in (("is_prominent", "is_prominent"), ("is_supervised", "is_supervised")):
-        flag = _bool(params.get(name))
+        flag = strict.flag(params.get(name), name)
         if flag is not None:
             queryset = queryset.filter(**{field: flag})
-    overdue = _bool(params.get("overdue"))
+    overdue = strict.flag(params.get("overdue"), "overdue")
     if overdue is True:
         queryset = queryset.overdue()
     elif overdue is False:
         queryset = queryset.exclude(pk__in=Hazard.objects.overdue().values("pk"))
-    found_from, found_to = parse_date(params.get("found_from") or params.get("from")), parse_date(params.get("found_to") or params.get("to"))
+    found_from = strict.day(params.get("found_from") or params.get("from"), "found_from" if params.get("found_from") else "from")
+    found_to = strict.day(params.get("found_to") or params.get("to"), "found_to" if params.get("found_to") else "to")
     if found_from or found_to:
         period = Period(found_from or datetime.date(2000, 1, 1), found_to or datetime.date(2100, 12, 31))
         begin, stop = period.bounds()
@@ -104,15 +94,6 @@ def filter_hazards(queryset: QuerySet, params) -> QuerySet:
     if term:
         queryset = queryset.filter(Q(code__icontains=term) | Q(description__icontains=term) | Q(target__name__icontains=term))
     return queryset
-
-
-def parse_date(value) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------- 月度督导检查情况

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cms.inputs import spreadsheet_cell
+
 from .data import FourListRow, HistoryRow, LedgerRow
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -25,7 +26,6 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 HEADER_FONT = Font(name="黑体", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,8 @@ class Sheet:
 
 
 def _clean(value):
-    if isinstance(value, str):
-        return _ILLEGAL.sub("", value)
-    return value
+    """A text cell: no control characters Excel cannot hold, never a formula (``cms.inputs``)."""
+    return spreadsheet_cell(value)
 
 
 def _write_sheet(wb: Workbook, sheet: Sheet) -> int:

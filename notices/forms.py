@@ -17,6 +17,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from cms.forms import TextForm
+from cms.security import client_ip
+
 MAX_PHOTOS = 3
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 CHALLENGE_KEY = "tipoff_challenge"
@@ -28,14 +31,9 @@ def rate_limit() -> tuple[int, int]:
 
 
 def client_address(request) -> str:
-    """The address the limit counts. X-Forwarded-For is trusted only for the ``TRUSTED_PROXY_HOPS``
-    proxies we run (settings, default 0): its earlier entries are whatever the client sent."""
-    hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0) or 0)
-    if hops > 0:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The address the limit counts: ``cms.security.client_ip`` (X-Forwarded-For trusted only for
+    the ``TRUSTED_PROXY_HOPS`` proxies we run), or "unknown" when there is no valid address."""
+    return client_ip(request) or "unknown"
 
 
 def _rate_key(address: str) -> str:
@@ -108,7 +106,7 @@ class PhotosField(forms.FileField):
         return checked
 
 
-class TipOffForm(forms.Form):
+class TipOffForm(TextForm):
     place = forms.CharField(label="隐患地点", max_length=200, help_text="尽量具体：镇街、村居、门牌号或明显标志物")
     description = forms.CharField(label="隐患描述", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     photos = PhotosField(label="现场照片", required=False, help_text=f"可选，最多 {MAX_PHOTOS} 张图片")

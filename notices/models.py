@@ -17,8 +17,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import AbstractForm
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -26,6 +28,7 @@ from wagtail.search import index
 
 from cms.audit.models import audited_history
 from cms.directory.models import Department, Jurisdiction
+from cms.forms import TextFormMixin
 from cms.roles import OFFICE_ROLES
 
 from .blocks import NoticeBodyBlock
@@ -34,7 +37,13 @@ from .visibility import can_read_notice, visible_notices
 DEFAULT_ISSUING_OFFICE = "荔城区人民政府安全生产委员会办公室"
 
 
+class TextPageForm(TextFormMixin, WagtailAdminPageForm):
+    """The page editor's form: control characters refused (``cms.forms``)."""
+
+
 class HomePage(Page):
+    base_form_class = TextPageForm
+
     intro = RichTextField("简介", blank=True, features=["bold", "link", "ol", "ul"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -55,6 +64,8 @@ class HomePage(Page):
 
 
 class NoticeIndexPage(Page):
+    base_form_class = TextPageForm
+
     intro = RichTextField("简介", blank=True, features=["bold", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -77,7 +88,13 @@ class NoticeIndexPage(Page):
         return context
 
 
+class TextFormPageForm(TextFormMixin, WagtailAdminFormPageForm):
+    """The 受理举报 page's editor form: control characters refused (``cms.forms``)."""
+
+
 class NoticePage(Page):
+    base_form_class = TextPageForm
+
     class Visibility(models.TextChoices):
         PUBLIC = "public", "公开"
         INTERNAL = "internal", "内部（仅主送单位可见）"
@@ -186,6 +203,8 @@ class NoticeAttachment(Orderable):
 class TipOffFormPage(AbstractForm):
     """受理举报: the public form. Its fields are fixed (``notices.forms.TipOffForm``); submissions go
     to the ``TipOff`` triage queue, never back to the public."""
+
+    base_form_class = TextFormPageForm
 
     intro = RichTextField("说明", blank=True, features=["bold", "link", "ol", "ul"])
     thank_you_text = RichTextField("提交成功提示", blank=True, features=["bold", "link"])

@@ -23,9 +23,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
-from cms.admin_views import ReadableInspectMixin
+from cms.admin_views import ReadableInspectMixin, SafeExportMixin
 from cms.directory.models import Jurisdiction, Sector, Target
 from cms.errors import ServiceError
+from cms.forms import TextForm
 from cms.roles import is_auditor, is_office
 from workflows.hazards.models import HazardLevel
 
@@ -46,7 +47,7 @@ class OfficeOnlyPolicy(ModelPermissionPolicy):
         return self.user_has_permission(user, action)
 
 
-class TipOffIndexView(IndexView):
+class TipOffIndexView(SafeExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().prefetch_related("photos")
 
@@ -68,7 +69,7 @@ def _check_office(request):
         raise PermissionDenied
 
 
-class TipOffAcceptForm(forms.Form):
+class TipOffAcceptForm(TextForm):
     target = forms.ModelChoiceField(Target.objects.filter(is_active=True).select_related("jurisdiction"), label="监管对象", required=False,
                                     help_text="输入名称、信用代码或地址的任意片段查找；核实后确定（举报人填写的地点仅供参考）")
     new_target_name = forms.CharField(label="新监管对象名称", max_length=100, required=False,
@@ -105,13 +106,14 @@ class TipOffAcceptForm(forms.Form):
         return data
 
 
-class TipOffDismissForm(forms.Form):
+class TipOffDismissForm(TextForm):
     reason = forms.CharField(label="不予受理理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class TipOffActionView(WagtailAdminTemplateMixin, FormView):
     template_name = "notices/admin/action_form.html"
     action = ""
+    scoped_model = TipOff  # cms.scope.ScopedObjectURLMiddleware: out of scope is a 404
 
     def dispatch(self, request, *args, **kwargs):
         _check_office(request)
@@ -223,7 +225,7 @@ def _month_choices():
     return months
 
 
-class MonthResultsForm(forms.Form):
+class MonthResultsForm(TextForm):
     month = forms.ChoiceField(label="通报月份", choices=_month_choices)
 
 

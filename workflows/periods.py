@@ -9,12 +9,11 @@ datetime columns); a ``Period``'s ``start``/``end`` are dates (for date columns)
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+from cms.api.params import month_or_none
 
 
 def first_of_month(value: datetime.date) -> datetime.date:
@@ -32,14 +31,9 @@ def previous_month(today: datetime.date | None = None) -> datetime.date:
 
 
 def parse_month(value: str | None) -> datetime.date | None:
-    """``YYYY-MM`` (two-digit month, ASCII digits) → the first day of that month; None if malformed."""
-    match = MONTH_PATTERN.match(str(value or "").strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    return datetime.date(year, month, 1)
+    """``YYYY-MM`` (two-digit month, ASCII digits: ``\\d`` would take "٢٠٢٦") → the first day of that
+    month; None if malformed. The one parser is ``cms.api.params.month_or_none``."""
+    return month_or_none(value)
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:

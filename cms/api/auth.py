@@ -4,14 +4,10 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cms.api.serializers import ApiSerializer
-
-
-class LoginThrottle(AnonRateThrottle):
-    scope = "login"
+from cms.security import LoginThrottle, login_refusal
 
 
 class TokenRequestSerializer(ApiSerializer):
@@ -30,6 +26,9 @@ class ObtainTokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        refusal = login_refusal(request, serializer.validated_data["username"])
+        if refusal is not None:
+            return Response({"detail": refusal.message}, status=429, headers={"Retry-After": str(refusal.retry_after)})
         user = authenticate(request, username=serializer.validated_data["username"], password=serializer.validated_data["password"])
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": ["用户名或密码错误"]})

@@ -1,6 +1,7 @@
 """Every API error as JSON with a Chinese message: ``{"detail": …, "errors": {field: [...]}}``."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404
@@ -8,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cms.api.parsers import ControlCharacters
+from cms.api.parsers import ChineseParseError, ControlCharacters
 from cms.errors import ServiceError
 from cms.records import validation_fields
 
@@ -30,6 +31,10 @@ def exception_handler(exc, context):
     if isinstance(exc, (OverflowError, DataError)):
         # e.g. an id or number beyond what the database column holds
         return Response({"detail": "数值超出允许范围或格式不被数据库接受"}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "请求内容过大，请减少内容或分次提交"}, status=413)
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return Response({"detail": "提交的字段或文件数量过多"}, status=400)
     if isinstance(exc, IntegrityError):
         return Response({"detail": "与已有记录重复或引用了不存在的记录"}, status=400)
     if isinstance(exc, Http404):
@@ -38,7 +43,7 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, exceptions.NotFound) and exc.detail == exceptions.NotFound.default_detail:
         exc = exceptions.NotFound(MESSAGES[404])
-    elif isinstance(exc, exceptions.ParseError) and not isinstance(exc, ControlCharacters):
+    elif isinstance(exc, exceptions.ParseError) and not isinstance(exc, (ControlCharacters, ChineseParseError)):
         # DRF's text names the parser's English error ("JSON parse error - …").
         exc = exceptions.ParseError("请求内容格式错误，无法解析（请检查 JSON 或表单格式）")
     response = drf_exception_handler(exc, context)

@@ -1,36 +1,86 @@
-"""Request parsers that refuse text with control characters (other than tab and newlines).
+"""Request parsers for every API endpoint, each refusing with a Chinese answer:
 
-Such characters come from broken clients or attacks, cannot be written to Excel (every export
-would fail on the record) and mean nothing to a reader; one rule here covers every endpoint."""
+* text with control characters (other than tab and line breaks: ``cms.inputs``);
+* a JSON body nested deeper than ``JSON_MAX_DEPTH``, measured on the raw text before anything
+  recursive runs (Python's JSON decoder would hit its recursion limit and answer 500);
+* a JSON or form body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413; Django checks multipart
+  bodies itself), a JSON body that is not UTF-8, has a NUL byte, or whose top level is not an
+  object or a list (``null`` included).
+"""
 
 from __future__ import annotations
 
+import io
 import re
+from itertools import accumulate
 
-from rest_framework.exceptions import ParseError
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.utils import json
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MESSAGE = "提交的文字中含有不可见的控制字符，请删除后重试"
+from cms.inputs import BODY_CONTROL_MESSAGE, CONTROL, has_control_characters  # noqa: F401  (CONTROL re-exported)
+
+JSON_MAX_DEPTH = 32
+MESSAGE = BODY_CONTROL_MESSAGE
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]")
+_DELTA = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
 class ControlCharacters(ParseError):
     default_detail = MESSAGE
 
 
-def has_control_characters(value) -> bool:
-    if isinstance(value, str):
-        return bool(CONTROL.search(value))
-    if isinstance(value, dict):
-        return any(has_control_characters(k) or has_control_characters(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(has_control_characters(v) for v in value)
-    return False
+class ChineseParseError(ParseError):
+    """A parse error whose text is already the Chinese answer (kept by the exception handler)."""
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "请求内容过大"
+    default_code = "payload_too_large"
+
+
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of ``[`` and ``{`` in a JSON text, strings left out; no recursion."""
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", raw))
+    if not brackets:
+        return 0
+    return max(0, max(accumulate(map(_DELTA.__getitem__, brackets))))
+
+
+def _max_bytes() -> int:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 20 * 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
 
 
 class CleanJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        limit = _max_bytes()
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"请求内容过大：JSON 请求体不能超过 {_megabytes(limit)}")
+        if not raw.strip():
+            raise ChineseParseError("请求内容为空，请提交 JSON 对象")
+        if b"\x00" in raw:
+            raise ControlCharacters()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ChineseParseError("请求内容不是有效的 UTF-8 编码，请以 UTF-8 提交 JSON") from None
+        if json_depth(raw) > JSON_MAX_DEPTH:
+            raise ChineseParseError(f"JSON 嵌套层数过多（最多 {JSON_MAX_DEPTH} 层）")
+        try:
+            data = json.loads(text, parse_constant=json.strict_constant if self.strict else None)
+        except (ValueError, RecursionError):
+            raise ChineseParseError("请求内容不是有效的 JSON，请检查格式（括号、引号、逗号）") from None
+        if not isinstance(data, (dict, list)):
+            raise ChineseParseError("请求内容须为 JSON 对象（例如 {\"字段\": \"值\"}），不能为空值、数字或字符串")
         if has_control_characters(data):
             raise ControlCharacters()
         return data
@@ -38,7 +88,11 @@ class CleanJSONParser(JSONParser):
 
 class CleanFormParser(FormParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        limit = _max_bytes()
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"请求内容过大：表单不能超过 {_megabytes(limit)}")
+        data = super().parse(io.BytesIO(raw), media_type, parser_context)
         if has_control_characters(dict(data.lists())):
             raise ControlCharacters()
         return data

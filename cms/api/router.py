@@ -5,7 +5,18 @@ from importlib import import_module
 from django.apps import apps
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Object ids in API paths are ASCII digits: "١" (an Arabic-Indic one) is not id 1, it is a
+    path that does not exist (404), as Django's own ``int`` converter would have it."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if getattr(viewset, "lookup_value_regex", None) is None:
+            viewset.lookup_value_regex = "[0-9]+"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router()
 router.include_root_view = True
 extra_urlpatterns: list = []  # non-resource endpoints (exports, compliance…): ``<app>.api.urlpatterns``
 

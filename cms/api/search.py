@@ -6,7 +6,9 @@ from operator import or_
 
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.db.models import Q
-from rest_framework.filters import SearchFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
+
+from cms.errors import InvalidInput
 
 
 class SubstringSearchFilter(SearchFilter):
@@ -26,3 +28,19 @@ class SubstringSearchFilter(SearchFilter):
         if any(lookup_spawns_duplicates(queryset.model._meta, f) for f in fields):
             queryset = queryset.distinct()
         return queryset
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """``?ordering=`` names fields this list may be sorted by; any other value is a Chinese 400
+    naming the allowed ones (DRF silently drops unknown terms)."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = self.remove_invalid_fields_of(queryset, fields, view, request)
+        if len(valid) != len([f for f in fields if f]):
+            allowed = [item[0] for item in self.get_valid_fields(queryset, view, {"request": request})]
+            raise InvalidInput(fields={self.ordering_param: f"排序字段只能是 {'、'.join(allowed)} 之一（前加 - 表示倒序）"
+                                       if allowed else "该列表不支持排序"})
+        return valid
+
+    def remove_invalid_fields_of(self, queryset, fields, view, request):
+        return super().remove_invalid_fields(queryset, [f for f in fields if f], view, request)

@@ -3,6 +3,12 @@
 Each history row stores its position (``chain_seq``), the previous row's digest and its own
 digest = HMAC(key, prev_hash + canonical row). The chain head (``ChainHead``) holds the length
 and last digest, so deleting the newest row is caught too.
+
+Digest formats. Format 1 wrote a missing value (NULL) and an empty string alike (""), so a
+NULL could be changed into '' (or back) without the digest noticing. Format 2 (every row written
+now) keeps NULL as JSON ``null`` and marks its input with ``v2|``. Rows sealed before keep their
+format-1 digests and still verify; once a table has a format-2 row, every later row must be
+format 2, so an old format cannot be slipped in after the new one.
 """
 
 from __future__ import annotations
@@ -27,41 +33,47 @@ def history_models() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if issubclass(m, AuditedHistoryBase)]
 
 
-def _value(value) -> str:
+DIGEST_FORMAT = 2
+
+
+def _value(value, version: int = DIGEST_FORMAT) -> str | None:
     if value is None:
-        return ""
+        return None if version >= 2 else ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
 
 
-def _m2m_snapshot(row: models.Model) -> dict[str, list[str]]:
+def _m2m_snapshot(row: models.Model, version: int = DIGEST_FORMAT) -> dict[str, list[str]]:
     snapshot: dict[str, list[str]] = {}
     for field in getattr(row, "_history_m2m_fields", []) or []:
         through = getattr(row, field.name, None)
         if through is None:
             continue
         values = sorted(
-            json.dumps({k: _value(v) for k, v in r.items() if k not in ("m2m_history_id", "id", "history_id")}, sort_keys=True)
+            json.dumps({k: _value(v, version) for k, v in r.items() if k not in ("m2m_history_id", "id", "history_id")}, sort_keys=True)
             for r in through.all().values()
         )
         snapshot[field.name] = values
     return snapshot
 
 
-def canonical(row: models.Model) -> bytes:
+def canonical(row: models.Model, version: int = DIGEST_FORMAT) -> bytes:
     data = {
-        f.attname: _value(getattr(row, f.attname))
+        f.attname: _value(getattr(row, f.attname), version)
         for f in row._meta.concrete_fields
         if f.attname not in CHAIN_FIELDS_EXCLUDED
     }
-    data["__m2m__"] = _m2m_snapshot(row)
+    data["__m2m__"] = _m2m_snapshot(row, version)
     return json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
 
 
-def digest(prev_hash: str, row: models.Model) -> str:
+def digest(prev_hash: str, row: models.Model, version: int = DIGEST_FORMAT) -> str:
     key = settings.HISTORY_CHAIN_KEY.encode()
-    return hmac.new(key, prev_hash.encode() + b"|" + canonical(row), hashlib.sha256).hexdigest()
+    payload = prev_hash.encode() + b"|" + canonical(row, version)
+    if version >= 2:
+        payload = f"v{version}|".encode() + payload
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 
 def table_of(model: type[models.Model]) -> str:
@@ -129,6 +141,7 @@ def verify_model(model: type[models.Model]) -> ChainProblem | None:
     head = ChainHead.objects.filter(table=table).first()
     expected_prev = ""
     expected_seq = 1
+    seen_current = False  # a format-2 row was met: no format-1 row may follow
     pk_name = model._meta.pk.attname
     for row in model._default_manager.order_by("chain_seq", pk_name).iterator(chunk_size=2000):
         pk = getattr(row, pk_name)
@@ -142,7 +155,9 @@ def verify_model(model: type[models.Model]) -> ChainProblem | None:
             return ChainProblem(table, pk, row.chain_seq, msg)
         if row.prev_hash != expected_prev:
             return ChainProblem(table, pk, row.chain_seq, "前一行摘要不符（前一行被删除或替换）")
-        if not hmac.compare_digest(row.row_hash, digest(row.prev_hash, row)):
+        if hmac.compare_digest(row.row_hash, digest(row.prev_hash, row)):
+            seen_current = True
+        elif seen_current or not hmac.compare_digest(row.row_hash, digest(row.prev_hash, row, version=1)):
             return ChainProblem(table, pk, row.chain_seq, "本行内容与摘要不符（被篡改）")
         expected_prev = row.row_hash
         expected_seq += 1

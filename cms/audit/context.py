@@ -2,11 +2,10 @@
 
 from simple_history.models import HistoricalRecords
 
+from cms.security import client_ip
+
 
 def client_address() -> str | None:
-    request = getattr(HistoricalRecords.context, "request", None)
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return address or None
+    """The acting client's address (``cms.security.client_ip``: only as far as the configured
+    proxy hops are trusted, and only a valid IP address), or ``None`` outside a request."""
+    return client_ip(getattr(HistoricalRecords.context, "request", None))

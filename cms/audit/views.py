@@ -16,6 +16,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.directory.models import Department, Jurisdiction
+from cms.forms import TextForm
+from cms.inputs import spreadsheet_cell
 from cms.roles import is_auditor, is_office
 
 from .diff import diff_rows
@@ -28,7 +30,7 @@ def may_audit(user) -> bool:
     return is_office(user) or is_auditor(user)
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextForm):
     user = forms.ModelChoiceField(label="操作人", queryset=get_user_model().objects.order_by("username"), required=False)
     department = forms.ModelChoiceField(label="单位", queryset=Department.objects.all(), required=False)
     jurisdiction = forms.ModelChoiceField(label="属地", queryset=Jurisdiction.objects.all(), required=False)
@@ -170,6 +172,7 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
         writer.writerow(["时间", "记录类型", "记录", "操作", "操作人", "来源地址", "原因", "字段变化"])
         for row in rows:
             changes = "；".join(f"{c['label']}：{c['old']} → {c['new']}" for c in row["changes"])
-            writer.writerow([timezone.localtime(row["time"]).strftime("%Y-%m-%d %H:%M:%S"), row["object_type"], row["object_label"],
-                             row["action_label"], row["user"] or "系统", row["ip_address"] or "", row["reason"], changes])
+            writer.writerow([spreadsheet_cell(str(value)) for value in (
+                timezone.localtime(row["time"]).strftime("%Y-%m-%d %H:%M:%S"), row["object_type"], row["object_label"],
+                row["action_label"], row["user"] or "系统", row["ip_address"] or "", row["reason"], changes)])
         return response

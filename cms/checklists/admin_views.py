@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.errors import ServiceError
+from cms.forms import TextForm
 from cms.scope import can_write, scope_for
 
 from . import services
@@ -21,7 +22,7 @@ from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, Checklis
 VERDICT_CHOICES = [("pass", "合格"), ("fail", "不合格"), ("na", "不适用")]
 
 
-class ItemForm(forms.Form):
+class ItemForm(TextForm):
     section = forms.ModelChoiceField(label="分组", queryset=ChecklistSection.objects.none(), required=False, empty_label="（未分组）")
     text = forms.CharField(label="检查内容", max_length=500)
     guidance = forms.CharField(label="检查要点（如何查）", max_length=500, required=False)

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cms.errors import InvalidInput, NotAllowed, StateConflict
+from cms.inputs import checked_reason
 from cms.records import validation_fields
 from cms.scope import can_write
 
@@ -27,7 +28,7 @@ def _check_writer(actor, what: str = "检查表") -> None:
 
 
 def _stamp(obj, actor, reason: str) -> None:
-    obj._change_reason = (reason or "").strip()[:500]
+    obj._change_reason = checked_reason(reason)
     if actor is not None:
         obj._history_user = actor
 

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 
 from cms.errors import InvalidInput, NotAllowed
+from cms.inputs import spreadsheet_cell
 from cms.records import save_record
 from cms.scope import can_write
 
@@ -448,7 +449,7 @@ def build_template() -> bytes:
     for col, (title, items) in enumerate(lists, start=1):
         values.cell(row=1, column=col, value=title).font = bold
         for row, item in enumerate(items, start=2):
-            values.cell(row=row, column=col, value=item)
+            values.cell(row=row, column=col, value=spreadsheet_cell(item))
         values.column_dimensions[values.cell(row=1, column=col).column_letter].width = 24
     for header, col_letter, count in (("属地", "A", len(lists[0][1])), ("对象类型", "B", len(lists[1][1]))):
         if count:

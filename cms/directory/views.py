@@ -12,13 +12,14 @@ from wagtail.admin.widgets import HeaderButton
 
 from cms.admin_views import ForbiddenIs403Mixin, forbidden
 from cms.errors import ServiceError
+from cms.forms import TextForm
 from cms.scope import can_write
 
 from . import importing
 from .models import Target
 
 
-class TargetImportForm(forms.Form):
+class TargetImportForm(TextForm):
     file = forms.FileField(label="Excel 文件（.xlsx）",
                            help_text=f"按导入模板填写；不超过 {{mb}} MB。列：{'、'.join(c.header for c in importing.COLUMNS)}")
     mode = forms.ChoiceField(label="导入方式", choices=list(importing.MODES.items()), initial=importing.MODE_ALL_OR_NOTHING,

@@ -11,6 +11,7 @@ from cms.admin_views import AuditedSnippetViewSet, ScopedIndexView, forbidden
 from cms.roles import role_of
 from cms.scope import can_write
 
+from .login_unlock import LoginUnlockView, may_unlock
 from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, UserProfile, Village
 from .picker import target_options_view
 from .views import TargetImportView, import_template_view
@@ -197,6 +198,11 @@ class TargetImportMenuItem(MenuItem):
         return can_write(request.user, Target)
 
 
+class LoginUnlockMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_unlock(request.user)
+
+
 class DirectoryGroup(SnippetViewSetGroup):
     menu_label = "名录"
     menu_icon = "folder-open-inverse"
@@ -208,6 +214,7 @@ class DirectoryGroup(SnippetViewSetGroup):
         items = super().get_submenu_items()
         items.insert(1, TargetImportMenuItem("导入监管对象", reverse_lazy("wagtailsnippets_directory_target:import"),
                                              name="target-import", icon_name="upload"))
+        items.append(LoginUnlockMenuItem("解除登录锁定", reverse_lazy("login_unlock"), name="login-unlock", icon_name="lock-open"))
         for order, item in enumerate(items, start=1):
             item.order = order
         return items
@@ -218,4 +225,5 @@ register_snippet(DirectoryGroup)
 
 @hooks.register("register_admin_urls")
 def target_picker_urls():
-    return [path("directory/target-options/", target_options_view, name="target_options")]
+    return [path("directory/target-options/", target_options_view, name="target_options"),
+            path("directory/login-unlock/", LoginUnlockView.as_view(), name="login_unlock")]

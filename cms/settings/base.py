@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # an admin URL of an object outside the user's scope answers 404, like a missing id
+    "cms.scope.ScopedObjectURLMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -155,6 +157,23 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+LOGIN_BACKOFF_SECONDS = 2  # doubled per failure of one username past LOGIN_MAX_FAILURES (cms.security)
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.security.LimitedLoginForm"
+
+
+def _proxy_hops() -> int:
+    raw = os.environ.get("TRUSTED_PROXY_HOPS", "0").strip() or "0"
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 10:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"环境变量 TRUSTED_PROXY_HOPS 必须是 0 到 10 的整数，而不是 {raw!r}")
+    return int(raw)
+
+
+# How many reverse proxies we run in front of the app (nginx, a cloud SLB…), each appending the
+# address it saw to X-Forwarded-For. 0: none, the connection's address is the client's.
+# docs/deploy.md explains how to set it; cms.security.client_ip is the one reader.
+TRUSTED_PROXY_HOPS = _proxy_hops()
 
 # Wagtail
 WAGTAIL_SITE_NAME = "荔城区安全生产常态化督导检查"
@@ -191,11 +210,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "cms.api.search.SubstringSearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "cms.api.search.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cms.api.exceptions.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "cms.api.negotiation.StrictContentNegotiation",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min", "tipoff": "5/hour"},
+    # our throttles use cms.security.client_ip; this keeps any other DRF throttle consistent
+    "NUM_PROXIES": TRUSTED_PROXY_HOPS,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
 }

@@ -3,6 +3,8 @@ out of range: a clear error or a faithful save, nothing half-written, never a 50
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cms.api.router import router
@@ -17,16 +19,21 @@ HOSTILE = {
     "nul": "化工\x00厂",
 }
 PREFIXES = [prefix for prefix, _, _ in router.registry]
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.parametrize("kind", HOSTILE)
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_search_and_filters_with_hostile_strings_never_fail(prefix, kind, users, api_for):
+    """A search for any text is a search (200); a hostile ``ordering``, ``page`` or ``page_size``
+    is a Chinese 400 naming the parameter, never a 200 that quietly ignored it."""
     client = api_for(users[Role.OFFICE_ADMIN])
     value = HOSTILE[kind]
-    for query in ({"search": value}, {"ordering": value}, {"page": value}, {"page_size": value}):
-        response = client.get(f"/api/v1/{prefix}/", query)
-        assert response.status_code in (200, 400, 404), (prefix, query.keys(), response.status_code)
+    assert client.get(f"/api/v1/{prefix}/", {"search": value}).status_code == 200
+    for name in ("ordering", "page", "page_size"):
+        response = client.get(f"/api/v1/{prefix}/", {name: value})
+        assert response.status_code == 400, (prefix, name, response.status_code)
+        assert name in response.json().get("errors", {}), (prefix, name, response.json())
 
 
 @pytest.mark.parametrize("kind", HOSTILE)
@@ -61,12 +68,48 @@ def test_hostile_name_is_escaped_in_the_admin_listing(users, client, make_target
     assert "&lt;script&gt;" in html
 
 
-@pytest.mark.parametrize("value", ["0000-01-01", "9999-12-31T25:61:00", "2026-02-30", "明天"])
-def test_dates_out_of_range_in_filters_are_refused_cleanly(value, users, api_for):
+BAD_VALUES = [
+    ("/api/v1/hazards/", {"found_after": "0000-01-01"}, "found_after"),
+    ("/api/v1/hazards/", {"found_before": "明天"}, "found_before"),
+    ("/api/v1/hazards/", {"jurisdiction": "١"}, "jurisdiction"),  # an Arabic-Indic one is not id 1
+    ("/api/v1/exports/hazard-ledger/", {"found_from": "notadate"}, "found_from"),
+    ("/api/v1/exports/hazard-ledger/", {"found_to": "2026-02-30"}, "found_to"),
+    ("/api/v1/exports/hazard-ledger/", {"found_from": "2999-01-01"}, "found_from"),
+    ("/api/v1/exports/hazard-ledger/", {"sector": "abc"}, "sector"),
+    ("/api/v1/exports/hazard-ledger/", {"state": "AAA"}, "state"),
+    ("/api/v1/exports/hazard-ledger/", {"overdue": "maybe"}, "overdue"),
+    ("/api/v1/exports/hazard-ledger/", {"format": "AAA"}, "format"),
+    ("/api/v1/exports/four-lists/", {"month": "2026-1"}, "month"),
+    ("/api/v1/exports/four-lists/", {"month": "２０２６-０３"}, "month"),
+    ("/api/v1/exports/district-report/", {"month": "2026-13"}, "month"),
+    ("/api/v1/exports/assessment/", {"year": "١٢٣٤"}, "year"),
+    ("/api/v1/exports/hazard-history/", {"hazard": "١"}, "hazard"),
+    ("/api/v1/compliance/", {"month": "2026-1"}, "month"),
+    ("/api/v1/targets/", {"format": "AAA"}, "format"),
+    ("/api/v1/targets/", {"page_size": "-1"}, "page_size"),
+    ("/api/v1/targets/", {"page_size": "0"}, "page_size"),
+    ("/api/v1/targets/", {"page_size": "abc"}, "page_size"),
+    ("/api/v1/targets/", {"page_size": str(10**12)}, "page_size"),
+    ("/api/v1/targets/", {"ordering": "password"}, "ordering"),
+]
+
+
+@pytest.mark.parametrize("url, query, name", BAD_VALUES)
+def test_a_bad_parameter_value_is_a_chinese_400(url, query, name, users, api_for):
+    response = api_for(users[Role.OFFICE_ADMIN]).get(url, query)
+    assert response.status_code == 400, (url, query, response.status_code)
+    body = response.json()
+    assert name in body.get("errors", {}), body
+    assert all(CJK.search(str(m)) for m in body["errors"][name]), body
+
+
+def test_an_id_that_is_not_ascii_digits_is_not_found(users, api_for, make_target):
+    target = make_target("阿拉伯数字化工")
     client = api_for(users[Role.OFFICE_ADMIN])
-    for prefix in PREFIXES:
-        response = client.get(f"/api/v1/{prefix}/", {"created_at": value, "found_from": value, "month": value})
-        assert response.status_code in (200, 400), (prefix, response.status_code)
+    assert client.get(f"/api/v1/targets/{target.pk}/").status_code == 200
+    arabic = "".join(chr(0x0660 + int(d)) for d in str(target.pk))
+    response = client.get(f"/api/v1/targets/{arabic}/")
+    assert response.status_code == 404 and CJK.search(response.json()["detail"])
 
 
 def test_control_characters_are_refused_at_the_door(users, api_for, ref, client):
@@ -82,3 +125,56 @@ def test_control_characters_are_refused_at_the_door(users, api_for, ref, client)
     assert Target.objects.count() == before
     # and what is stored can always be exported to Excel
     assert client.get("/admin/snippets/directory/target/?export=xlsx").status_code == 200
+
+
+# ------------------------------------------------------------------ bodies (issue 15, findings 5 and 9)
+
+
+def test_deeply_nested_json_is_refused_before_it_recurses(users, api_for, make_target):
+    from rest_framework.test import APIClient
+
+    body = "[" * 50_000 + "]" * 50_000
+    response = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 400 and "嵌套层数过多" in response.json()["detail"]
+    nested = '{"a":' * 900 + "1" + "}" * 900
+    office = api_for(users[Role.OFFICE_ADMIN])
+    hazard = make_target("嵌套化工")  # any existing id will do: the body is refused before the view runs
+    for url in ("/api/v1/experts/", f"/api/v1/hazards/{hazard.pk}/submit/", f"/api/v1/monthly-reports/{hazard.pk}/"):
+        method = office.patch if "monthly" in url else office.post
+        response = method(url, nested, content_type="application/json")
+        assert response.status_code == 400 and "嵌套层数过多" in response.json()["detail"], (url, response.status_code)
+
+
+def test_nesting_within_the_limit_is_parsed():
+    from cms.api.parsers import JSON_MAX_DEPTH, json_depth
+
+    assert json_depth(b'{"a": [1, {"b": "[[[[[[not brackets]"}]}') == 3
+    assert json_depth(b'"\\"[[["') == 0
+    assert json_depth(("[" * JSON_MAX_DEPTH + "]" * JSON_MAX_DEPTH).encode()) == JSON_MAX_DEPTH
+
+
+@pytest.mark.parametrize("body, message", [
+    (b"null", "须为 JSON 对象"),
+    (b"42", "须为 JSON 对象"),
+    (b"   ", "请求内容为空"),
+    (b'{"name": "\xff\xfe\xfa"}', "UTF-8"),
+    (b'{"name": "\x00"}', "控制字符"),
+    (b'{"name": "\\u0007"}', "控制字符"),
+    (b'{"name": ', "不是有效的 JSON"),
+])
+def test_malformed_json_bodies_get_a_chinese_400(body, message, users, api_for):
+    response = api_for(users[Role.OFFICE_EDITOR]).post("/api/v1/targets/", body, content_type="application/json")
+    assert response.status_code == 400, (body, response.status_code)
+    assert message in response.json()["detail"], response.json()
+
+
+def test_an_oversized_body_gets_a_chinese_answer(users, api_for, client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    big = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    response = api_for(users[Role.OFFICE_EDITOR]).post("/api/v1/targets/", big, content_type="application/json")
+    assert response.status_code == 413 and "请求内容过大" in response.json()["detail"]
+    form = "username=a&password=" + "x" * (2 * 1024 * 1024)
+    response = client.post("/admin/login/", form, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and "请求内容过大" in response.content.decode()
+    response = api_for(users[Role.OFFICE_EDITOR]).post("/api/v1/targets/", form, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and "请求内容过大" in response.json()["detail"]

@@ -71,3 +71,51 @@ def test_the_office_still_reaches_wagtails_usage_and_history_pages(client, users
         if name.endswith((":usage", ":history")):
             response = client.get(url)
             assert response.status_code == 200 and description[:10] in response.content.decode(), (name, url)
+
+
+MISSING = 2**40  # no such row
+
+
+def test_out_of_scope_is_answered_exactly_like_a_missing_id(client, users, elsewhere):
+    """Not 302 to the dashboard (Wagtail's permission answer) for a row that exists elsewhere and 404
+    for one that does not: both 404, and so is an id written in other digits ("١")."""
+    client.force_login(users[Role.JURISDICTION])
+    for label, (obj, _) in elsewhere.items():
+        for name, url in object_urls(obj):
+            missing = url.replace(f"/{obj.pk}/", f"/{MISSING}/")
+            arabic = url.replace(f"/{obj.pk}/", "/" + "".join(chr(0x0660 + int(d)) for d in str(obj.pk)) + "/")
+            assert client.get(url).status_code == 404, (label, name, url)
+            assert client.get(missing).status_code == 404, (label, name, missing)
+            assert client.get(arabic).status_code == 404, (label, name, arabic)
+        if label == "hazard":  # the detail page's action buttons post here
+            for url in (f"/admin/snippets/hazards/hazard/act/{obj.pk}/verify/", f"/admin/snippets/hazards/hazard/act/{MISSING}/verify/"):
+                assert client.post(url, {}).status_code == 404, url
+
+
+def test_custom_admin_pages_of_an_object_answer_404_out_of_scope(client, users, elsewhere, ref):
+    from workflows.reporting.models import MonthlyReport
+    from workflows.reporting.services import reports_open
+
+    reports_open(month=datetime.date(2026, 3, 1))
+    report = MonthlyReport.objects.exclude(department=ref["departments"]["应急管理局"]).first()
+    inspection, _ = elsewhere["inspection"]
+    pages = [(users[Role.DEPARTMENT], report.pk, f"/admin/monthly-reports/{report.pk}/submit/"),  # 应急管理局: another unit's report
+             (users[Role.DEPARTMENT], report.pk, f"/admin/monthly-reports/{report.pk}/accept/"),
+             (users[Role.JURISDICTION], inspection.pk, f"/admin/inspections/{inspection.pk}/sheet/"),  # 拱辰: 镇海's inspection
+             (users[Role.JURISDICTION], inspection.pk, f"/admin/inspections/{inspection.pk}/feedback/")]
+    for user, pk, url in pages:
+        client.force_login(user)
+        assert client.get(url).status_code == 404, url
+        assert client.get(url.replace(f"/{pk}/", f"/{MISSING}/")).status_code == 404, url
+    client.force_login(users[Role.JURISDICTION])
+    from notices.models import TipOff
+
+    assert client.get(f"/admin/tipoffs/{MISSING}/accept/").status_code in (302, 403, 404)
+    assert not TipOff.objects.filter(pk=MISSING).exists()
+
+
+def test_in_scope_pages_still_open(client, users, elsewhere):
+    client.force_login(users[Role.OFFICE_ADMIN])
+    hazard, description = elsewhere["hazard"]
+    assert client.get(f"/admin/snippets/hazards/hazard/inspect/{hazard.pk}/").status_code == 200
+    assert client.get(f"/admin/inspections/{elsewhere['inspection'][0].pk}/sheet/").status_code == 200

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.api import params as strict
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.errors import InvalidInput, NotAllowed
@@ -81,13 +80,7 @@ def evidence_url(department_id: int, period: Period, key: str) -> str:
 
 def parse_period(params) -> Period:
     def day(name):
-        value = params.get(name)
-        if not value:
-            return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidInput(fields={name: "日期格式应为 YYYY-MM-DD"})
+        return strict.day(params.get(name), name)
 
     start, end = day("from"), day("to")
     if start or end:
@@ -98,10 +91,7 @@ def parse_period(params) -> Period:
         if (end - start).days > 3660:
             raise InvalidInput(fields={"from": "区间不能超过十年"})
         return Period(start, end)
-    year = params.get("year") or str(timezone.localdate().year)
-    if not year.isdigit() or not 2000 <= int(year) <= 2100:
-        raise InvalidInput(fields={"year": "年度应为 2000–2100 之间的四位数字"})
-    return Period.year(int(year))
+    return Period.year(strict.year(params.get("year") or str(timezone.localdate().year)))
 
 
 def allowed_department_ids(user):

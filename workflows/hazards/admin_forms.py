@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from cms.directory.models import Department, Jurisdiction
+from cms.forms import TextForm
 
 from .models import Hazard, HazardAction, HazardPlan
 from .models_orders import OrderAction
@@ -13,7 +14,7 @@ from .models_orders import OrderAction
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class ActionForm(forms.Form):
+class ActionForm(TextForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label="原因/说明", max_length=500, required=False, widget=forms.TextInput)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cms.directory.models import Department, Jurisdiction, Sector, Target
 from cms.errors import InvalidInput, NotAllowed, StateConflict
+from cms.inputs import checked_reason
 from cms.roles import OFFICE_ROLES, Role, role_of
 from cms.scope import can_write, in_scope, scope_for
 from workflows.periods import found_at_for
@@ -192,7 +193,7 @@ def _save(hazard: Hazard, actor, action: str, reason: str) -> Hazard:
         hazard.state = target_state
     hazard.last_action = action
     hazard.version += 1
-    hazard._change_reason = (reason or HazardAction(action).label).strip()[:500]
+    hazard._change_reason = checked_reason(reason, default=HazardAction(action).label)
     if actor is not None:
         hazard._history_user = actor
     hazard.save()
@@ -305,7 +306,7 @@ def hazard_plan(
                     errors[name] = f"重大隐患治理方案须写明“{HazardPlan._meta.get_field(name).verbose_name}”"
         if errors:
             raise InvalidInput("整改方案不完整", fields=errors)
-        plan._change_reason = (reason or "制定整改方案").strip()[:500]
+        plan._change_reason = checked_reason(reason, default="制定整改方案")
         if actor is not None:
             plan._history_user = actor
         plan.save()
@@ -397,7 +398,7 @@ def hazard_reject(*, hazard: Hazard | int, actor, reason: str, expected_version:
         locked = _lock(hazard, actor, HazardAction.REJECT, expected_version)
         if not reason:
             raise InvalidInput(fields={"reason": "请填写退回原因"})
-        locked.last_reject_reason = reason[:2000]
+        locked.last_reject_reason = checked_reason(reason)
         locked.submitted_at = None
         _save(locked, actor, HazardAction.REJECT, reason)
     return locked

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.directory.models import Department, Jurisdiction
 from cms.errors import InvalidInput, NotAllowed, StateConflict
+from cms.inputs import checked_reason
 from cms.roles import OFFICE_ROLES, Role, role_of
 from cms.scope import scope_for
 
@@ -117,7 +118,7 @@ def order_issue(
 
 
 def _stamp(order: Order, actor, reason: str) -> None:
-    order._change_reason = (reason or "").strip()[:500]
+    order._change_reason = checked_reason(reason)
     if actor is not None:
         order._history_user = actor
 

@@ -24,6 +24,7 @@ from cms.checklists.services import version_layout
 from cms.directory.models import Target
 from cms.directory.picker import target_options
 from cms.errors import ServiceError
+from cms.forms import TextForm
 from cms.scope import can_write, scope_for, scoped
 
 from .models import Inspection, InspectionFeedback, InspectionGroup, InspectionMethod, InspectionPlan
@@ -138,7 +139,7 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
         return redirect("inspections_sheet", result.inspection.pk)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(TextForm):
     problems = forms.CharField(label="存在问题", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     suggestions = forms.CharField(label="意见建议", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
     rectification_deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -156,6 +157,7 @@ def _visible_inspection(request, pk) -> Inspection:
 
 
 class SheetView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
+    scoped_model = Inspection  # cms.scope.ScopedObjectURLMiddleware: out of scope is a 404
     """The inspection exactly as filled: its version's items with the answers given."""
 
     template_name = "inspections/admin/sheet.html"
@@ -190,6 +192,7 @@ class SheetView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
 
 
 class FeedbackView(LoggedInMixin, View):
+    scoped_model = Inspection
     def post(self, request, pk):
         inspection = _visible_inspection(request, pk)
         form = FeedbackForm(request.POST)
@@ -208,6 +211,7 @@ class FeedbackView(LoggedInMixin, View):
 
 
 class FeedbackPrintView(LoggedInMixin, View):
+    scoped_model = Inspection
     def get(self, request, pk):
         inspection = _visible_inspection(request, pk)
         feedback = get_object_or_404(InspectionFeedback, inspection=inspection)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cms.directory.models import Department, Sector
 from cms.errors import InvalidInput, NotAllowed, NotFound, StateConflict
+from cms.inputs import checked_reason
 from cms.records import validation_fields
 from cms.roles import is_office
 from cms.scope import can_write, in_scope
@@ -31,7 +32,7 @@ REMINDER_DAYS = 3
 
 
 def _stamp(obj, actor, reason: str) -> None:
-    obj._change_reason = (reason or "").strip()[:500]
+    obj._change_reason = checked_reason(reason)
     if actor is not None:
         obj._history_user = actor
 

@@ -23,6 +23,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.admin_views import AuditedModelForm, AuditedSnippetViewSet, ScopedEditView
 from cms.errors import ServiceError
+from cms.forms import TextForm
 from cms.roles import is_office
 from cms.scope import in_scope
 
@@ -134,7 +135,7 @@ register_snippet(ReportingGroup)
 
 # ---------------------------------------------------------------- actions
 
-class CommentForm(forms.Form):
+class CommentForm(TextForm):
     comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
     reason = forms.CharField(label="原因（记入变更历史）", max_length=500, required=False)
 
@@ -151,6 +152,7 @@ class ReportActionView(WagtailAdminTemplateMixin, FormView):
     template_name = "reporting/admin/action_form.html"
     form_class = CommentForm
     action = ""
+    scoped_model = MonthlyReport  # cms.scope.ScopedObjectURLMiddleware: out of scope is a 404
 
     def dispatch(self, request, *args, **kwargs):
         self.report = get_object_or_404(MonthlyReport, pk=kwargs["pk"])
@@ -190,7 +192,7 @@ class ReportActionView(WagtailAdminTemplateMixin, FormView):
         return redirect(reverse("wagtailsnippets_reporting_monthlyreport:list"))
 
 
-class IssueMeasureForm(forms.Form):
+class IssueMeasureForm(TextForm):
     reason = forms.CharField(label="交办说明", max_length=500, required=False)
 
 
@@ -198,6 +200,7 @@ class IssueMeasureView(WagtailAdminTemplateMixin, FormView):
     template_name = "reporting/admin/action_form.html"
     form_class = IssueMeasureForm
     page_title = "交办会商措施"
+    scoped_model = ConsultationMeasure
 
     def dispatch(self, request, *args, **kwargs):
         if not is_office(request.user):

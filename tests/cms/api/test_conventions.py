@@ -49,8 +49,11 @@ def test_pagination_shape_page_size_and_the_200_cap(api_for, users, ref):
     assert body["count"] == 205 and len(body["results"]) == 20 and body["previous"] is None and "page=2" in body["next"]
     body = client.get("/api/v1/villages/", {"page_size": 50, "page": 5}).json()
     assert len(body["results"]) == 5 and body["next"] is None and "page=4" in body["previous"]
-    body = client.get("/api/v1/villages/", {"page_size": 1000}).json()
+    body = client.get("/api/v1/villages/", {"page_size": 200}).json()
     assert len(body["results"]) == 200 and body["next"] is not None
+    for bad in (1000, -1, 0, "abc", 10**12, "٥"):  # refused, never quietly clamped or ignored
+        response = client.get("/api/v1/villages/", {"page_size": bad})
+        assert response.status_code == 400 and "每页条数应为 1 到 200 之间的整数" in str(response.json()), bad
     response = client.get("/api/v1/villages/", {"page": 99})
     assert response.status_code == 404 and "页码无效" in response.json()["detail"]
 
