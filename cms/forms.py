@@ -1,13 +1,15 @@
-"""The base of every form in the admin and on the public site: text with control characters is
-refused with a Chinese message (``cms.inputs``), on the field it was typed into, or for the
-whole form when it came in a value no field of this form owns (a page editor's inline panels
-and stream blocks)."""
+"""The base of every form in the admin and on the public site (``cms.inputs``): text with control
+characters is refused with a Chinese message, on the field it was typed into, or for the whole
+form when it came in a value no field of this form owns (a page editor's inline panels and
+stream blocks); a date outside 2000-01-01 … 2100-12-31 is refused on its field."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 
-from cms.inputs import BODY_CONTROL_MESSAGE, CONTROL_MESSAGE, has_control_characters
+from cms.inputs import BODY_CONTROL_MESSAGE, CONTROL_MESSAGE, DATE_MESSAGE, date_in_bounds, has_control_characters
 
 
 class TextFormMixin:
@@ -33,6 +35,9 @@ class TextFormMixin:
             self.cleaned_data.pop(name, None)
         if stray:
             self.add_error(None, BODY_CONTROL_MESSAGE)
+        for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, datetime.date) and not date_in_bounds(value):
+                self.add_error(name, DATE_MESSAGE)
 
 
 class TextForm(TextFormMixin, forms.Form):

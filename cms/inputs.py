@@ -33,7 +33,9 @@ BODY_CONTROL_MESSAGE = "提交的文字中含有不可见的控制字符，请�
 
 # zero width (space, non-joiner, joiner, word joiner, BOM, soft hyphen, Mongolian vowel separator)
 # and text direction controls (LRM/RLM/ALM, embeddings, overrides, isolates)
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]")
+INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff]"
+                       # a zero-width joiner, except where it joins emoji (👷\u200d♀️)
+                       "|(?<![\u2600-\u27bf\ufe0f\U0001f000-\U0001faff])\u200d")
 # full-width punctuation that Chinese names properly use and NFKC would make ASCII
 _KEEP_FULLWIDTH = "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e\u3000"
 _KEEP = re.compile(f"([{_KEEP_FULLWIDTH}]+)")
@@ -131,6 +133,15 @@ def checked_reason(reason: str | None, *, limit: int = REASON_LIMIT, default: st
 
 
 # ------------------------------------------------------------------------- the save guard
+
+
+def normalise_names(instance: models.Model) -> None:
+    """Normalise every name field of ``instance`` in place (``normalise_name``)."""
+    for field in instance._meta.concrete_fields:
+        if is_name_field(field):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, normalise_name(value))
 
 
 def guard_instance(instance: models.Model) -> None:

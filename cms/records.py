@@ -16,7 +16,7 @@ from django.db import IntegrityError, models, transaction
 
 from .audit.models import history_records
 from .errors import InvalidInput, NotAllowed
-from .inputs import checked_reason
+from .inputs import checked_reason, normalise_names
 from .scope import can_write
 
 M = TypeVar("M", bound=models.Model)
@@ -40,6 +40,7 @@ def save_record(
     """Create or update ``instance``; ``actor=None`` means the system (management commands)."""
     if actor is not None and not can_write(actor, instance if instance.pk else type(instance)):
         raise NotAllowed(f"您无权修改{instance._meta.verbose_name}")
+    normalise_names(instance)  # before validation, so that a look-alike name is a duplicate
     if validate:
         try:
             instance.full_clean()

@@ -30,6 +30,8 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import ISO_8601, api_settings
 
+from cms.inputs import validate_date_bounds
+
 _PK, _PLAIN, _DISPLAY, _DRF = 0, 1, 2, 3
 
 
@@ -169,9 +171,23 @@ class _FastMany:
         return super().many_init(*args, **kwargs)
 
 
-class ApiModelSerializer(_FastMany, serializers.ModelSerializer):
+class _BoundedDates:
+    """Every date and date-time the client sends lies between ``cms.inputs.DATE_MIN`` and
+    ``DATE_MAX`` (2000-01-01 … 2100-12-31): a Chinese error on that field, before any service
+    runs (the save guard would refuse it later too)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, (drf_fields.DateField, drf_fields.DateTimeField)) and not field.read_only:
+                if validate_date_bounds not in field.validators:
+                    field.validators = [*field.validators, validate_date_bounds]
+        return fields
+
+
+class ApiModelSerializer(_FastMany, _BoundedDates, serializers.ModelSerializer):
     """``serializers.ModelSerializer`` whose lists are built by ``FastListSerializer``."""
 
 
-class ApiSerializer(_FastMany, serializers.Serializer):
+class ApiSerializer(_FastMany, _BoundedDates, serializers.Serializer):
     """``serializers.Serializer`` whose lists are built by ``FastListSerializer``."""

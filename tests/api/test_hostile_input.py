@@ -3,6 +3,7 @@ out of range: a clear error or a faithful save, nothing half-written, never a 50
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -133,13 +134,19 @@ def test_control_characters_are_refused_at_the_door(users, api_for, ref, client)
 def test_deeply_nested_json_is_refused_before_it_recurses(users, api_for, make_target):
     from rest_framework.test import APIClient
 
+    from tests.workflows.hazards.factories import register
+    from workflows.reporting.models import MonthlyReport
+    from workflows.reporting.services import reports_open
+
     body = "[" * 50_000 + "]" * 50_000
     response = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
     assert response.status_code == 400 and "嵌套层数过多" in response.json()["detail"]
     nested = '{"a":' * 900 + "1" + "}" * 900
     office = api_for(users[Role.OFFICE_ADMIN])
-    hazard = make_target("嵌套化工")  # any existing id will do: the body is refused before the view runs
-    for url in ("/api/v1/experts/", f"/api/v1/hazards/{hazard.pk}/submit/", f"/api/v1/monthly-reports/{hazard.pk}/"):
+    hazard = register(users[Role.OFFICE_ADMIN], make_target("嵌套化工"))
+    reports_open(month=datetime.date(2026, 3, 1))
+    report = MonthlyReport.objects.first()
+    for url in ("/api/v1/experts/", f"/api/v1/hazards/{hazard.pk}/submit/", f"/api/v1/monthly-reports/{report.pk}/"):
         method = office.patch if "monthly" in url else office.post
         response = method(url, nested, content_type="application/json")
         assert response.status_code == 400 and "嵌套层数过多" in response.json()["detail"], (url, response.status_code)

@@ -190,7 +190,7 @@ def test_office_admin_unlocks_from_the_admin(users):
     page = admin.get(f"/admin/directory/login-unlock/?username={user.username}")
     assert page.status_code == 200 and user.username in page.content.decode()
     missing = admin.post("/admin/directory/login-unlock/", {"username": user.username, "reason": ""})
-    assert missing.status_code == 200 and "必填" in missing.content.decode()
+    assert missing.status_code == 200 and 'class="error-message"' in missing.content.decode()
     done = admin.post("/admin/directory/login-unlock/", {"username": user.username, "reason": "本人到场核实",
                                                          "address": "198.51.100.60"})
     assert done.status_code == 302
