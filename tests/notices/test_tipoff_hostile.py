@@ -56,3 +56,17 @@ def test_an_anonymous_formula_reaches_the_office_as_text(site, users):
     cells = [cell for row in wb.active.iter_rows(min_row=2) for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert "'" + FORMULA in {c.value for c in cells}
+
+
+def test_behind_the_proxy_a_forged_or_broken_address_is_never_stored(site):
+    from django.test import override_settings
+
+    with override_settings(TRUSTED_PROXY_HOPS=1):
+        forger = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.99, 198.51.100.8")
+        answer = open_form(forger, site["tipoff"])
+        assert post(forger, site["tipoff"], answer=answer).status_code == 200
+        broken = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="<b>not-an-ip</b>")
+        answer = open_form(broken, site["tipoff"])
+        assert post(broken, site["tipoff"], answer=answer, place="北高镇某路").status_code == 200
+    assert TipOff.objects.get(place="拱辰街道某某路12号").ip_address == "198.51.100.8"  # what our proxy saw, not the claim
+    assert TipOff.objects.get(place="北高镇某路").ip_address is None
