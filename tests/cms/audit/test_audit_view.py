@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
@@ -141,3 +143,13 @@ def test_the_page_costs_the_same_queries_for_few_or_many_objects(client, users, 
         advance(register(office, make_target(f"查询数厂{i}", jurisdiction="黄石镇" if i % 2 else "拱辰街道")), "rectifying",
                 office=office, responsible=dept)
     assert queries() == few
+
+
+def test_csv_export_never_carries_a_formula(client, users, trail):
+    one, _ = trail
+    services.hazard_submit(hazard=one, actor=users[Role.DEPARTMENT], reason="@整改完成", text="已整改")
+    client.force_login(users[Role.OFFICE_EDITOR])
+    body = client.get(URL, {"hazard": str(one.pk), "format": "csv"}).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert "'@整改完成" in cells
+    assert not [c for c in cells if c.startswith(("=", "+", "@", "-"))]
