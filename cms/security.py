@@ -216,6 +216,9 @@ def clear_failures(sender, request, user, **kwargs):
         record_success(request, user.get_username())
 
 
+UNLOCK_REASON_LIMIT = 400  # the history row's reason adds the prefix and the address (500 in all)
+
+
 def login_unlock(*, actor, username: str, reason: str, address: str | None = None) -> None:
     """解除登录锁定: lift the limits on ``username`` (and on ``address`` if given) and leave a
     history row on the user's 用户单位 record (who, when, from where, why). Office admins only
@@ -224,9 +227,10 @@ def login_unlock(*, actor, username: str, reason: str, address: str | None = Non
 
     from cms.directory.models import UserProfile
     from cms.errors import InvalidInput
+    from cms.inputs import checked_reason
     from cms.records import save_record
 
-    reason = (reason or "").strip()
+    reason = checked_reason(reason, limit=UNLOCK_REASON_LIMIT)
     fields: dict[str, str] = {}
     if not reason:
         fields["reason"] = "请填写解除锁定的原因"
@@ -242,5 +246,5 @@ def login_unlock(*, actor, username: str, reason: str, address: str | None = Non
         profile = UserProfile(user=user)
     where = f"，并解除地址 {valid_ip(address)} 的锁定" if address else ""
     # the history row is the record of the unlock; saving checks that the actor may manage users
-    save_record(instance=profile, actor=actor, reason=f"解除登录锁定{where}：{reason}"[:500], validate=False)
+    save_record(instance=profile, actor=actor, reason=f"解除登录锁定{where}：{reason}", validate=False)
     unlock(username=user.get_username(), address=address)

@@ -12,7 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.errors import ServiceError
 from cms.forms import TextForm
 from cms.roles import Role, role_of
-from cms.security import login_unlock
+from cms.security import UNLOCK_REASON_LIMIT, login_unlock
 
 
 def may_unlock(user) -> bool:
@@ -23,7 +23,7 @@ class LoginUnlockForm(TextForm):
     username = forms.CharField(label="用户名", max_length=150)
     address = forms.GenericIPAddressField(label="同时解除该地址的锁定（可选）", required=False,
                                           help_text="用户所在办公网络的出口地址；不填则只解除该账号的锁定")
-    reason = forms.CharField(label="解除原因", max_length=500, help_text="记入该用户的变更历史")
+    reason = forms.CharField(label="解除原因", max_length=UNLOCK_REASON_LIMIT, help_text="记入该用户的变更历史")
 
 
 class LoginUnlockView(WagtailAdminTemplateMixin, FormView):
