@@ -145,6 +145,7 @@ STORAGES = {
 
 # Uploads: limits checked by our validators (cms.uploads) and by Django itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+API_JSON_MAX_BYTES = 2 * 1024 * 1024  # JSON bodies are text only (cms.api.parsers)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_EXCEL_BYTES = int(os.environ.get("UPLOAD_MAX_EXCEL_BYTES", 5 * 1024 * 1024))

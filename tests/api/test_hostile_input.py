@@ -152,12 +152,21 @@ def test_deeply_nested_json_is_refused_before_it_recurses(users, api_for, make_t
         assert response.status_code == 400 and "嵌套层数过多" in response.json()["detail"], (url, response.status_code)
 
 
-def test_nesting_within_the_limit_is_parsed():
-    from cms.api.parsers import JSON_MAX_DEPTH, json_depth
+def test_nesting_is_measured_outside_strings_and_up_to_the_limit(users, api_for):
+    from cms.api.parsers import JSON_MAX_DEPTH, nested_deeper_than
 
-    assert json_depth(b'{"a": [1, {"b": "[[[[[[not brackets]"}]}') == 3
-    assert json_depth(b'"\\"[[["') == 0
-    assert json_depth(("[" * JSON_MAX_DEPTH + "]" * JSON_MAX_DEPTH).encode()) == JSON_MAX_DEPTH
+    text = b'{"a": [1, {"b": "[[[[[[not brackets]"}]}'
+    assert nested_deeper_than(text, 2) and not nested_deeper_than(text, 3)
+    assert not nested_deeper_than(b'"\\"[[["', 0)
+    at_limit = "[" * JSON_MAX_DEPTH + "]" * JSON_MAX_DEPTH
+    assert not nested_deeper_than(at_limit.encode(), JSON_MAX_DEPTH)
+    assert nested_deeper_than(("[" + at_limit + "]").encode(), JSON_MAX_DEPTH)
+    # 32 levels reach the view (which answers about its fields), 33 do not
+    client = api_for(users[Role.OFFICE_EDITOR])
+    response = client.post("/api/v1/targets/", '{"name": ' + at_limit + "}", content_type="application/json")
+    assert response.status_code == 400 and "嵌套" not in str(response.json())
+    response = client.post("/api/v1/targets/", '{"name": [' + at_limit + "]}", content_type="application/json")
+    assert response.status_code == 400 and "嵌套层数过多" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("body, message", [
@@ -176,10 +185,10 @@ def test_malformed_json_bodies_get_a_chinese_400(body, message, users, api_for):
 
 
 def test_an_oversized_body_gets_a_chinese_answer(users, api_for, client, settings):
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-    big = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    big = b'{"name": "' + b"x" * (3 * 1024 * 1024) + b'"}'  # over API_JSON_MAX_BYTES (2 MB)
     response = api_for(users[Role.OFFICE_EDITOR]).post("/api/v1/targets/", big, content_type="application/json")
     assert response.status_code == 413 and "请求内容过大" in response.json()["detail"]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
     form = "username=a&password=" + "x" * (2 * 1024 * 1024)
     response = client.post("/admin/login/", form, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413 and "请求内容过大" in response.content.decode()
