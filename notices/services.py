@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cms.directory.models import Department, Jurisdiction, Sector, Target
 from cms.errors import InvalidInput, NotAllowed, NotFound, StateConflict
+from cms.inputs import checked_reason
 from cms.records import save_record
 from cms.roles import is_office
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
@@ -119,7 +120,7 @@ def tipoff_accept(
         locked.hazard = hazard
         locked.handled_at = timezone.now()
         locked.handled_by = actor
-        locked._change_reason = reason or f"受理，登记为隐患 {hazard.code}"
+        locked._change_reason = checked_reason(reason, default=f"受理，登记为隐患 {hazard.code}")
         locked._history_user = actor
         locked.save()
     tipoff.refresh_from_db()

@@ -71,7 +71,7 @@ def hazard_register(
             found_at=found_at or timezone.now(),
             found_by=actor,
         )
-        hazard._change_reason = reason or "登记隐患"
+        hazard._change_reason = checked_reason(reason, default="登记隐患")
         if actor is not None:
             hazard._history_user = actor
         hazard.save()

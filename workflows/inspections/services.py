@@ -22,6 +22,7 @@ from django.utils import timezone
 from cms.checklists.models import ChecklistItem, ChecklistVersion
 from cms.directory.models import Department, Sector, SpecialAssignment, Target
 from cms.errors import InvalidInput, NotAllowed
+from cms.inputs import checked_reason
 from cms.records import save_record
 from cms.scope import can_write, scope_for, scoped
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
@@ -376,7 +377,7 @@ def inspection_submit(
             summary=summary, started_at=started_at, submitted_at=now, fill_seconds=elapsed,
             flag_no_evidence=photo_count == 0, flag_too_fast=too_fast, created_by=actor,
         )
-        inspection._change_reason = reason or "录入督导检查"
+        inspection._change_reason = checked_reason(reason, default="录入督导检查")
         inspection._history_user = actor
         inspection.save()
         inspection.inspectors.set(inspector_users)
@@ -475,7 +476,7 @@ def feedback_record(
         feedback.deadline_note = (deadline_note or "").strip()[:500]
         feedback.delivered_on = delivered_on
         feedback.recipient = (recipient or "").strip()[:100]
-        feedback._change_reason = reason or "填写反馈意见"
+        feedback._change_reason = checked_reason(reason, default="填写反馈意见")
         feedback._history_user = actor
         feedback.save()
     return feedback
