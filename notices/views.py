@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from cms.forms import TextForm
+
 from .forms import client_address
 from .selectors import tipoff_progress
 
@@ -18,7 +20,7 @@ WRONG_PER_NUMBER = 5
 WINDOW_SECONDS = 3600
 
 
-class TipOffStatusForm(forms.Form):
+class TipOffStatusForm(TextForm):
     code = forms.CharField(label="受理编号", max_length=30, help_text="提交举报后显示的编号，如 JB2026-00012")
     query_code = forms.CharField(label="查询码", max_length=30, help_text="提交举报后与受理编号一起显示的 8 位查询码")
 
