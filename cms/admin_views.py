@@ -86,9 +86,19 @@ class ScopedObjectMixin:
 
 
 class ServiceSaveMixin:
+    """Saves through the viewset's ``save_through_service`` (a process record's own service), or
+    through ``cms.records.save_record`` for reference data."""
+
+    audited_viewset = None
+
     def save_instance(self):
+        adding = getattr(self, "object", None) is None or self.object.pk is None
+        reason = self.form.cleaned_data.get("change_reason") or ("后台新增" if adding else "后台编辑")
+        viewset = self.audited_viewset
+        if viewset is not None and viewset.writes_through_service:
+            return viewset.save_through_service(actor=self.request.user, reason=reason, instance=None if adding else self.object,
+                                                data=self.form.cleaned_data)
         instance = self.form.save(commit=False)
-        reason = self.form.cleaned_data.get("change_reason") or ("后台新增" if not instance.pk else "后台编辑")
         return save_record(instance=instance, actor=self.request.user, reason=reason, after_save=self.form.save_m2m)
 
     def form_valid(self, form):
@@ -99,6 +109,7 @@ class ServiceSaveMixin:
                 form.add_error(field if field in form.fields else None, messages)
             if not exc.fields:
                 form.add_error(None, exc.message)
+            self.produced_error_message = exc.message
             return self.form_invalid(form)
 
 
@@ -258,10 +269,16 @@ class ScopedDeleteView(ForbiddenIs403Mixin, ScopedObjectMixin, DeleteView):
             return super().user_has_permission(permission) and can_write(self.request.user, target)
         return super().user_has_permission(permission)
 
+    audited_viewset = None
+
     def delete_action(self):
         if not can_write(self.request.user, self.object):
             raise PermissionDenied
-        delete_record(instance=self.object, actor=self.request.user, reason="后台删除")
+        viewset = self.audited_viewset
+        if viewset is not None and viewset.writes_through_service:
+            viewset.delete_through_service(actor=self.request.user, reason="后台删除", instance=self.object)
+        else:
+            delete_record(instance=self.object, actor=self.request.user, reason="后台删除")
 
     def form_valid(self, form):
         try:
@@ -400,14 +417,36 @@ class AuditedSnippetViewSet(SnippetViewSet):
     index_results_template_name = "cms/snippet_index_results.html"
     search_backend_name = None  # substring (icontains) search: Chinese needs no word splitting
 
+    #: Process records (groups, plans, consultations, feedback…) set this and implement the two
+    #: methods below with their own services; only reference data saves through ``save_record``.
+    writes_through_service = False
+
+    def save_through_service(self, *, actor, reason: str, instance, data: dict):
+        """Create (``instance`` None) or edit a record from the admin form's cleaned data."""
+        raise NotImplementedError
+
+    def delete_through_service(self, *, actor, reason: str, instance) -> None:
+        raise NotImplementedError
+
+    def _with_viewset(self, view_class, kwargs: dict) -> dict:
+        if hasattr(view_class, "audited_viewset"):
+            kwargs.setdefault("audited_viewset", self)
+        return kwargs
+
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(audited_viewset=self, **kwargs)
+        return super().get_index_view_kwargs(**self._with_viewset(self.index_view_class, kwargs))
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(**self._with_viewset(self.add_view_class, kwargs))
 
     def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(audited_viewset=self, **kwargs)
+        return super().get_edit_view_kwargs(**self._with_viewset(self.edit_view_class, kwargs))
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(**self._with_viewset(self.delete_view_class, kwargs))
 
     def get_inspect_view_kwargs(self, **kwargs):
-        return super().get_inspect_view_kwargs(audited_viewset=self, **kwargs)
+        return super().get_inspect_view_kwargs(**self._with_viewset(self.inspect_view_class, kwargs))
 
     def get_queryset(self, request):
         return None

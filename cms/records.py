@@ -8,6 +8,7 @@ validated, row and history (user, address, reason) in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -20,6 +21,23 @@ from .inputs import checked_reason, normalise_names
 from .scope import can_write
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
+
+
+def input_for(cls: type[T], data: Mapping[str, Any], instance: models.Model | None = None) -> T:
+    """A service's typed input (a dataclass) from a form's or a serializer's cleaned data. Fields
+    the data leaves out (a PATCH, a form without that field) keep the instance's current value
+    (a list for a many-to-many field), else the dataclass default, else None."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            values[f.name] = data[f.name]
+        elif instance is not None and instance.pk is not None and hasattr(instance, f.name):
+            value = getattr(instance, f.name)
+            values[f.name] = list(value.all()) if hasattr(value, "all") else value
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            values[f.name] = None
+    return cls(**values)
 
 
 def validation_fields(exc: ValidationError) -> dict[str, list[str]]:

@@ -92,7 +92,7 @@ class TipOffAcceptForm(TextForm):
 
     def clean(self):
         data = super().clean()
-        target, sector = data.get("target"), data.get("sector")
+        target = data.get("target")
         name = (data.get("new_target_name") or "").replace("\x00", "").strip()
         data["new_target_name"] = name
         if target and name:
@@ -101,8 +101,6 @@ class TipOffAcceptForm(TextForm):
             self.add_error("target", "请选择监管对象；名录中没有时填写“新监管对象名称”和属地")
         elif name and not data.get("new_target_jurisdiction"):
             self.add_error("new_target_jurisdiction", "请选择新监管对象所在属地")
-        if target and sector and not target.sectors.filter(pk=sector.pk).exists():
-            self.add_error("sector", "该监管对象不属于所选行业领域")
         return data
 
 

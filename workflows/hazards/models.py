@@ -175,12 +175,27 @@ class Hazard(models.Model):
         return str(unit) if unit else ""
 
     @staticmethod
-    def scope_q(scope) -> Q:
+    def area_scope_q(scope) -> Q:
+        """The unit's part of the scope: the sectors its department leads, what it was made
+        responsible for, its 属地. Only columns the dashboard's tally also has (``models_tally``)."""
         q = Q(pk__in=[])
         if scope.department_ids:
             q |= Q(sector_id__in=scope.sector_ids) | Q(responsible_department_id__in=scope.department_ids)
         if scope.jurisdiction_ids:
             q |= Q(jurisdiction_id__in=scope.jurisdiction_ids) | Q(responsible_jurisdiction_id__in=scope.jurisdiction_ids)
+        return q
+
+    @staticmethod
+    def scope_q(scope) -> Q:
+        q = Hazard.area_scope_q(scope)
+        if scope.role == Role.INSPECTOR and scope.user_id:
+            # An inspector sees what they found and what the inspections they took part in found
+            # (the same rule as ``Inspection.scope_q``), whatever its sector: on a 危化品+建筑施工
+            # target an 应急管理局 inspector may record a 建筑施工 hazard and must then fix it on the spot.
+            from workflows.inspections.models import Inspection
+
+            q |= Q(found_by_id=scope.user_id) | Q(inspection_id__in=Inspection.objects.filter(
+                Q(inspectors=scope.user_id) | Q(group__members=scope.user_id)).values("pk"))
         return q
 
 

@@ -4,8 +4,9 @@ The dashboard's sector chart, heat map and monthly rectification rate counted ev
 user may see on each visit: at province scale (2,000,000 hazards) that was over a second of
 index scans (bench/README.md, section 10). ``HazardTally`` holds the number of hazards per
 (sector, jurisdiction, responsible department, responsible jurisdiction, state, month found): the
-columns ``cms.scope`` filters hazards on, so ``Hazard.scope_q`` applies to it unchanged and every
-role sees counts of exactly the hazards it may see.
+columns ``cms.scope`` filters hazards on by area, so ``Hazard.area_scope_q`` applies to it unchanged
+and every role sees counts of exactly the hazards of its area (an inspector also sees, in lists,
+the hazards they found themselves: those are not in the charts).
 
 It is kept in step in the same transaction as the hazard:
 - ``Hazard.save()`` reads the hazard's key as the database holds it (locking the row), saves, and
@@ -67,9 +68,12 @@ class HazardTally(models.Model):
 
     @staticmethod
     def scope_q(scope):
+        """The unit's area (``Hazard.area_scope_q``): an inspector's dashboard counts their unit's
+        hazards; the few they found outside it (another sector of a multi-sector target) are in
+        their lists and detail pages, not in the district charts."""
         from .models import Hazard
 
-        return Hazard.scope_q(scope)
+        return Hazard.area_scope_q(scope)
 
 
 def _upsert(deltas: dict[TallyKey, int], using: str) -> None:

@@ -45,6 +45,8 @@ def hazard_register(
             raise NotAllowed("您无权登记隐患")
         if not in_scope(actor, target) and inspection is None:
             raise NotAllowed("该监管对象不在您的数据范围内")
+    if sector is None or not target.sectors.filter(pk=sector.pk).exists():
+        raise InvalidInput(fields={"sector": "该监管对象不属于所选行业领域"})
     description = (description or "").replace("\x00", "").strip()
     if not description:
         raise InvalidInput(fields={"description": "请填写隐患问题"})
@@ -139,7 +141,7 @@ def _refusal(actor, hazard: Hazard, action: str) -> NotAllowed | None:
         if not is_responsible(actor, hazard):
             return NotAllowed("只有责任单位可以制定整改方案、提交整改结果")
     elif action == HazardAction.FIX_ON_SPOT:
-        if hazard.found_by_id != actor.pk and not in_scope(actor, hazard):
+        if not in_scope(actor, hazard):
             return NotAllowed("该隐患不在您的数据范围内")
     elif action in (HazardAction.VERIFY, HazardAction.REJECT):
         if only_office_closes(hazard):
@@ -174,7 +176,7 @@ def _lock(hazard: Hazard | int, actor, action: str, expected_version: int | None
         raise NotAllowed(f"您的角色（{role.value if role else '未登录'}）不能执行“{label}”")
     pk = hazard.pk if isinstance(hazard, Hazard) else hazard
     locked = Hazard.objects.select_for_update().filter(pk=pk).first()
-    if locked is None or (role not in OFFICE_ROLES and not in_scope(actor, locked) and locked.found_by_id != actor.pk):
+    if locked is None or (role not in OFFICE_ROLES and not in_scope(actor, locked)):
         raise NotAllowed("该隐患不存在或不在您的数据范围内")
     if expected_version is not None and int(expected_version) != locked.version:
         raise StateConflict(f"该隐患已被他人处理（当前版本 {locked.version}，您看到的是 {expected_version}），请刷新后重试")

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from cms.api.filters import FilterSet
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
+from cms.records import input_for
 from cms.scope import scope_for, scoped
 from workflows.hazards.models import Hazard
 from workflows.periods import Period
@@ -32,7 +33,16 @@ from workflows.periods import Period
 from .models import Inspection, InspectionAnswer, InspectionFeedback, InspectionGroup, InspectionPhoto, InspectionPlan
 from .photos import PhotoUpload
 from .selectors import compliance_for_month, focus_sector_proposal, parse_month
-from .services import feedback_record, inspection_submit
+from .services import (
+    GroupInput,
+    PlanInput,
+    feedback_record,
+    group_delete,
+    group_save,
+    inspection_submit,
+    plan_delete,
+    plan_save,
+)
 
 # ---------------------------------------------------------------- groups and plans
 
@@ -44,12 +54,6 @@ class InspectionGroupSerializer(ApiModelSerializer):
         model = InspectionGroup
         fields = ["id", "name", "kind", "kind_label", "lead_department", "jurisdictions", "sectors", "member_departments", "members",
                   "experts", "leader_name", "note", "is_active"]
-
-    def validate(self, attrs):
-        kind = attrs.get("kind", getattr(self.instance, "kind", None))
-        if kind == InspectionGroup.Kind.SPECIAL and "jurisdictions" in attrs and not attrs["jurisdictions"]:
-            raise serializers.ValidationError({"jurisdictions": ["专项督导检查组至少要有一个督导属地"]})
-        return attrs
 
 
 class InspectionGroupFilter(FilterSet):
@@ -70,7 +74,17 @@ class InspectionGroupViewSet(RecordViewSet):
     filterset_class = InspectionGroupFilter
     search_fields = ["name", "note"]
     ordering_fields = ["kind", "name", "id"]
-    m2m_fields = ("jurisdictions", "sectors", "member_departments", "members", "experts")
+
+    def perform_create(self, serializer):
+        serializer.instance = group_save(actor=self.request.user, reason=self.change_reason(),
+                                         data=input_for(GroupInput, serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = group_save(actor=self.request.user, reason=self.change_reason(), group=serializer.instance,
+                                         data=input_for(GroupInput, serializer.validated_data, serializer.instance))
+
+    def perform_destroy(self, instance):
+        group_delete(actor=self.request.user, reason=self.change_reason(), group=instance)
 
 
 class MonthFilter(filters.CharFilter):
@@ -94,12 +108,6 @@ class InspectionPlanSerializer(ApiModelSerializer):
                   "major_event", "created_at"]
         read_only_fields = ["created_at"]
 
-    def validate_group(self, group):
-        request = self.context.get("request")
-        if request and not scoped(InspectionGroup.objects.filter(pk=group.pk), request.user).exists():
-            raise serializers.ValidationError("检查组不在您的数据范围内")
-        return group
-
 
 class InspectionPlanFilter(FilterSet):
     month = MonthFilter(field_name="month", label="月份（YYYY-MM）")
@@ -120,7 +128,17 @@ class InspectionPlanViewSet(RecordViewSet):
     filterset_class = InspectionPlanFilter
     search_fields = ["title", "content", "key_points"]
     ordering_fields = ["month", "id"]
-    m2m_fields = ("sectors", "jurisdictions", "targets", "templates", "experts")
+
+    def perform_create(self, serializer):
+        serializer.instance = plan_save(actor=self.request.user, reason=self.change_reason(),
+                                        data=input_for(PlanInput, serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = plan_save(actor=self.request.user, reason=self.change_reason(), plan=serializer.instance,
+                                        data=input_for(PlanInput, serializer.validated_data, serializer.instance))
+
+    def perform_destroy(self, instance):
+        plan_delete(actor=self.request.user, reason=self.change_reason(), plan=instance)
 
     @extend_schema(
         parameters=[OpenApiParameter("month", str, description="计划月份 YYYY-MM")],

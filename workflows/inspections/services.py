@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -20,16 +21,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.checklists.models import ChecklistItem, ChecklistVersion
-from cms.directory.models import Department, Sector, SpecialAssignment, Target
-from cms.errors import InvalidInput, NotAllowed
+from cms.directory.models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target
+from cms.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 from cms.inputs import checked_reason
-from cms.records import save_record
+from cms.records import delete_record, save_record
 from cms.scope import can_write, scope_for, scoped
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
 from workflows.hazards.services import hazard_register
 from workflows.periods import found_at_for
 
-from .models import Inspection, InspectionAnswer, InspectionFeedback, InspectionGroup, InspectionMethod, InspectionPhoto
+from .models import (
+    Inspection,
+    InspectionAnswer,
+    InspectionFeedback,
+    InspectionGroup,
+    InspectionMethod,
+    InspectionPhoto,
+    InspectionPlan,
+)
 from .photos import CheckedPhoto, PhotoUpload, check_photo
 
 VERDICT_WORDS = {
@@ -92,6 +101,113 @@ def ensure_standing_groups(*, actor=None, reason: str = "建立综合、行业�
                         actor=actor, reason=reason, m2m={"sectors": list(department.led_sectors.all())})
             counts["行业"] += 1
     return counts
+
+
+def _lock_row(model, instance):
+    """The row locked for update (``None`` for a new record); a vanished row is a 404."""
+    if instance is None or instance.pk is None:
+        return None
+    locked = model.objects.select_for_update().filter(pk=instance.pk).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@dataclass(frozen=True)
+class GroupInput:
+    name: str
+    kind: str
+    lead_department: Department
+    jurisdictions: Sequence[Jurisdiction] = ()
+    sectors: Sequence[Sector] = ()
+    member_departments: Sequence[Department] = ()
+    members: Sequence = ()
+    experts: Sequence[Expert] = ()
+    leader_name: str = ""
+    note: str = ""
+    is_active: bool = True
+
+
+GROUP_M2M = ("jurisdictions", "sectors", "member_departments", "members", "experts")
+
+
+def group_save(*, actor, reason: str, data: GroupInput, group: InspectionGroup | None = None) -> InspectionGroup:
+    """Create or correct a 督导检查组 (admin form and API alike)."""
+    if actor is not None and not can_write(actor, group if group is not None else InspectionGroup):
+        raise NotAllowed("只有区安办可以设置督导检查组")
+    if data.kind == InspectionGroup.Kind.SPECIAL and not data.jurisdictions:
+        raise InvalidInput(fields={"jurisdictions": "专项督导检查组至少要有一个督导属地"})
+    with transaction.atomic():
+        row = _lock_row(InspectionGroup, group) or InspectionGroup()
+        for name in ("name", "kind", "lead_department", "leader_name", "note", "is_active"):
+            setattr(row, name, getattr(data, name))
+        row.name = (row.name or "").strip()
+        row.leader_name = (row.leader_name or "").strip()
+        row.note = (row.note or "").strip()
+        return save_record(instance=row, actor=actor, reason=reason or ("新增督导检查组" if row.pk is None else "修改督导检查组"),
+                           m2m={name: list(getattr(data, name) or ()) for name in GROUP_M2M})
+
+
+def group_delete(*, actor, reason: str, group: InspectionGroup) -> None:
+    """A group with plans or inspections is kept (deactivate it instead)."""
+    if actor is not None and not can_write(actor, group):
+        raise NotAllowed("只有区安办可以删除督导检查组")
+    with transaction.atomic():
+        delete_record(instance=_lock_row(InspectionGroup, group), actor=actor, reason=reason or "删除督导检查组")
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    month: datetime.date
+    group: InspectionGroup
+    title: str
+    status: str = InspectionPlan.Status.DRAFT
+    sectors: Sequence[Sector] = ()
+    jurisdictions: Sequence[Jurisdiction] = ()
+    targets: Sequence[Target] = ()
+    content: str = ""
+    key_points: str = ""
+    templates: Sequence = ()
+    method: str = InspectionMethod.PLANNED
+    experts: Sequence[Expert] = ()
+    training_date: datetime.date | None = None
+    training_topic: str = ""
+    training_trainer: str = ""
+    training_attendees: str = ""
+    major_event: str = ""
+
+
+PLAN_M2M = ("sectors", "jurisdictions", "targets", "templates", "experts")
+PLAN_FIELDS = ("month", "group", "title", "status", "content", "key_points", "method", "training_date", "training_topic",
+               "training_trainer", "training_attendees", "major_event")
+
+
+def plan_save(*, actor, reason: str, data: PlanInput, plan: InspectionPlan | None = None) -> InspectionPlan:
+    """Create or correct a 督导检查计划: the office for any group, a department for the groups in its scope."""
+    if actor is not None and not can_write(actor, plan if plan is not None else InspectionPlan):
+        raise NotAllowed("您无权制定该督导检查计划")
+    if data.group is None:
+        raise InvalidInput(fields={"group": "请选择检查组"})
+    if actor is not None and not scoped(InspectionGroup.objects.filter(pk=data.group.pk), actor).exists():
+        raise InvalidInput(fields={"group": "检查组不在您的数据范围内"})
+    with transaction.atomic():
+        row = _lock_row(InspectionPlan, plan) or InspectionPlan()
+        for name in PLAN_FIELDS:
+            value = getattr(data, name)
+            setattr(row, name, value.strip() if isinstance(value, str) else value)
+        return save_record(instance=row, actor=actor, reason=reason or ("新增督导检查计划" if row.pk is None else "修改督导检查计划"),
+                           m2m={name: list(getattr(data, name) or ()) for name in PLAN_M2M})
+
+
+def plan_delete(*, actor, reason: str, plan: InspectionPlan) -> None:
+    """A plan that inspections were recorded under is kept."""
+    if actor is not None and not can_write(actor, plan):
+        raise NotAllowed("您无权删除该督导检查计划")
+    with transaction.atomic():
+        locked = _lock_row(InspectionPlan, plan)
+        if locked.inspections.exists():
+            raise StateConflict("该计划下已录入督导检查，不能删除")
+        delete_record(instance=locked, actor=actor, reason=reason or "删除督导检查计划")
 
 
 # ---------------------------------------------------------------- inspections

@@ -13,11 +13,14 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.admin_views import AuditedSnippetViewSet, ScopedIndexView
+from cms.errors import InvalidInput, NotAllowed
+from cms.records import input_for
 from cms.scope import scope_for
 
 from .admin_views import ComplianceView, FeedbackPrintView, FeedbackView, FillView, FocusProposalPanel, SheetView
 from .models import Inspection, InspectionFeedback, InspectionGroup, InspectionPlan
 from .selectors import compliance_for_month
+from .services import GroupInput, PlanInput, feedback_record, group_delete, group_save, plan_delete, plan_save
 
 
 class InspectionGroupViewSet(AuditedSnippetViewSet):
@@ -36,6 +39,13 @@ class InspectionGroupViewSet(AuditedSnippetViewSet):
         MultiFieldPanel([FieldPanel("member_departments"), FieldPanel("members"), FieldPanel("experts")], heading="成员与专家"),
         FieldPanel("note"), FieldPanel("is_active"),
     ]
+    writes_through_service = True
+
+    def save_through_service(self, *, actor, reason, instance, data):
+        return group_save(actor=actor, reason=reason, group=instance, data=input_for(GroupInput, data, instance))
+
+    def delete_through_service(self, *, actor, reason, instance):
+        group_delete(actor=actor, reason=reason, group=instance)
 
 
 class InspectionPlanViewSet(AuditedSnippetViewSet):
@@ -57,6 +67,13 @@ class InspectionPlanViewSet(AuditedSnippetViewSet):
                         heading="专题培训"),
         FieldPanel("major_event"),
     ]
+    writes_through_service = True
+
+    def save_through_service(self, *, actor, reason, instance, data):
+        return plan_save(actor=actor, reason=reason, plan=instance, data=input_for(PlanInput, data, instance))
+
+    def delete_through_service(self, *, actor, reason, instance):
+        plan_delete(actor=actor, reason=reason, plan=instance)
 
 
 class SheetColumn(Column):
@@ -82,6 +99,13 @@ class InspectionViewSet(AuditedSnippetViewSet):
     list_export = ["inspected_on", "target", "group", "method", "checklist_version", "fill_seconds", "flag_labels"]
     export_filename = "督导检查"
     search_fields = ["target__name", "summary"]
+    writes_through_service = True
+
+    def save_through_service(self, *, actor, reason, instance, data):
+        raise NotAllowed("督导检查通过“录入督导检查”提交，提交后不能修改")
+
+    def delete_through_service(self, *, actor, reason, instance):
+        raise NotAllowed("督导检查提交后不能删除（其发现的隐患按闭环处理）")
 
     @property
     def add_view(self):
@@ -106,6 +130,18 @@ class FeedbackViewSet(AuditedSnippetViewSet):
     search_fields = ["problems", "recipient"]
     panels = [FieldPanel("problems"), FieldPanel("suggestions"), FieldPanel("rectification_deadline"), FieldPanel("deadline_note"),
               FieldPanel("delivered_on"), FieldPanel("recipient")]
+    writes_through_service = True
+
+    def save_through_service(self, *, actor, reason, instance, data):
+        if instance is None:
+            raise InvalidInput("反馈意见在督导检查的检查表页面填写")
+        return feedback_record(actor=actor, reason=reason, inspection=instance.inspection, problems=data.get("problems", ""),
+                               suggestions=data.get("suggestions", ""), rectification_deadline=data.get("rectification_deadline"),
+                               deadline_note=data.get("deadline_note", ""), delivered_on=data.get("delivered_on"),
+                               recipient=data.get("recipient", ""))
+
+    def delete_through_service(self, *, actor, reason, instance):
+        raise NotAllowed("反馈意见是向被检查单位反馈的记录，不能删除，可修改后保存")
 
     @property
     def add_view(self):

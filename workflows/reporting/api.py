@@ -12,15 +12,19 @@ from rest_framework.response import Response
 from cms.api.filters import FilterSet
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector
+from cms.records import input_for
 from cms.scope import scoped
 
 from .models import Consultation, ConsultationMeasure, MonthlyReport, ReportState
 from .services import (
     ConsultationInput,
     MeasureInput,
+    consultation_delete,
     consultation_save,
     measure_complete,
+    measure_delete,
     measure_issue,
+    measure_save,
     report_accept,
     report_refresh_data,
     report_return,
@@ -67,7 +71,7 @@ class ConsultationViewSet(viewsets.ModelViewSet):
     filterset_fields = {"held_on": ["gte", "lte"], "sectors": ["exact"], "lead_departments": ["exact"]}
     search_fields = ["title", "situation_analysis", "risks"]
     ordering_fields = ["held_on", "id"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.request.user)
@@ -105,6 +109,10 @@ class ConsultationViewSet(viewsets.ModelViewSet):
                                                 data=self._input(serializer.validated_data, serializer.instance),
                                                 consultation=serializer.instance)
 
+    def perform_destroy(self, instance):
+        consultation_delete(actor=self.request.user, reason=self.request.headers.get("X-Change-Reason") or "接口删除会商研判",
+                            consultation=instance)
+
 
 class ActionSerializer(ApiSerializer):
     reason = serializers.CharField(label="原因", required=False, allow_blank=True, max_length=500)
@@ -114,8 +122,17 @@ class IssueMeasureSerializer(ActionSerializer):
     deadline = serializers.DateField(label="完成时限", required=False, allow_null=True)
 
 
-class ConsultationMeasureViewSet(viewsets.ReadOnlyModelViewSet):
-    """会商措施；``issue`` 交办为工作交办单，``complete`` 确认落实。"""
+class ConsultationMeasureWriteSerializer(ConsultationMeasureSerializer):
+    consultation = serializers.PrimaryKeyRelatedField(label="会商研判", queryset=Consultation.objects.all())
+    reason = serializers.CharField(label="变更原因", write_only=True, required=False, allow_blank=True, max_length=500)
+
+    class Meta(ConsultationMeasureSerializer.Meta):
+        fields = [*ConsultationMeasureSerializer.Meta.fields, "reason"]
+        read_only_fields = ["status", "order", "issued_at"]
+
+
+class ConsultationMeasureViewSet(viewsets.ModelViewSet):
+    """会商措施；``issue`` 交办为工作交办单，``complete`` 确认落实。新增、修改、删除仅限区安办，已交办的措施不能修改或删除。"""
 
     queryset = ConsultationMeasure.objects.select_related("consultation", "responsible_department", "responsible_jurisdiction")
     serializer_class = ConsultationMeasureSerializer
@@ -127,6 +144,29 @@ class ConsultationMeasureViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return ConsultationMeasureWriteSerializer
+        return ConsultationMeasureSerializer
+
+    def _reason(self, serializer=None) -> str:
+        data = serializer.validated_data if serializer is not None else {}
+        return data.get("reason") or self.request.headers.get("X-Change-Reason") or ""
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = measure_save(actor=self.request.user, reason=self._reason(serializer) or "接口新增会商措施",
+                                           consultation=data["consultation"], data=input_for(MeasureInput, data))
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = measure_save(actor=self.request.user, reason=self._reason(serializer) or "接口修改会商措施",
+                                           consultation=data.get("consultation", serializer.instance.consultation),
+                                           measure=serializer.instance, data=input_for(MeasureInput, data, serializer.instance))
+
+    def perform_destroy(self, instance):
+        measure_delete(actor=self.request.user, reason=self._reason() or "接口删除会商措施", measure=instance)
 
     @extend_schema(request=IssueMeasureSerializer, responses=ConsultationMeasureSerializer)
     @action(detail=True, methods=["post"])

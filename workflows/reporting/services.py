@@ -98,6 +98,20 @@ def consultation_save(*, actor, reason: str, data: ConsultationInput, consultati
     return consultation
 
 
+def _write_measure(*, actor, reason: str, measure: ConsultationMeasure, item: MeasureInput, key: str) -> ConsultationMeasure:
+    measure.content = (item.content or "").replace("\x00", "").strip()
+    measure.responsible_department = item.responsible_department
+    measure.responsible_jurisdiction = item.responsible_jurisdiction
+    measure.deadline = item.deadline
+    try:
+        measure.full_clean(exclude=["consultation"])
+    except ValidationError as exc:
+        raise InvalidInput(fields={key: [m for v in validation_fields(exc).values() for m in v]}) from exc
+    _stamp(measure, actor, reason)
+    measure.save()
+    return measure
+
+
 def _replace_measures(*, actor, reason: str, consultation: Consultation, measures: Iterable[MeasureInput]) -> None:
     existing = {m.pk: m for m in consultation.measures.all()}
     kept: set[int] = set()
@@ -107,17 +121,8 @@ def _replace_measures(*, actor, reason: str, consultation: Consultation, measure
             kept.add(measure.pk)
             continue
         measure = measure or ConsultationMeasure(consultation=consultation)
-        measure.content = (item.content or "").replace("\x00", "").strip()
-        measure.responsible_department = item.responsible_department
-        measure.responsible_jurisdiction = item.responsible_jurisdiction
-        measure.deadline = item.deadline
         measure.sort_order = order
-        try:
-            measure.full_clean(exclude=["consultation"])
-        except ValidationError as exc:
-            raise InvalidInput(fields={f"measures[{order}]": [m for v in validation_fields(exc).values() for m in v]}) from exc
-        _stamp(measure, actor, reason or "会商措施")
-        measure.save()
+        _write_measure(actor=actor, reason=reason or "会商措施", measure=measure, item=item, key=f"measures[{order}]")
         kept.add(measure.pk)
     for pk, measure in existing.items():
         if pk not in kept:
@@ -125,6 +130,60 @@ def _replace_measures(*, actor, reason: str, consultation: Consultation, measure
                 continue
             _stamp(measure, actor, reason or "删除会商措施")
             measure.delete()
+
+
+def consultation_delete(*, actor, reason: str, consultation: Consultation) -> None:
+    """Delete a consultation recorded by mistake, with its measures; refused once a measure was issued."""
+    if actor is not None and not can_write(actor, consultation):
+        raise NotAllowed("只有区安办可以删除会商研判")
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().order_by().filter(pk=consultation.pk).first()
+        if locked is None:
+            raise NotFound()
+        issued = locked.measures.exclude(status=ConsultationMeasure.Status.PLANNED).count()
+        if issued:
+            raise StateConflict(f"该会商研判已有{issued}项措施交办，不能删除")
+        for measure in locked.measures.all():
+            _stamp(measure, actor, reason or "删除会商研判")
+            measure.delete()
+        _stamp(locked, actor, reason or "删除会商研判")
+        locked.delete()
+
+
+def _lock_planned_measure(measure: ConsultationMeasure, verb: str) -> ConsultationMeasure:
+    locked = ConsultationMeasure.objects.select_for_update().order_by().filter(pk=measure.pk).first()
+    if locked is None:
+        raise NotFound()
+    if locked.status != ConsultationMeasure.Status.PLANNED:
+        raise StateConflict(f"该措施{locked.get_status_display()}，不能{verb}")
+    return locked
+
+
+def measure_save(*, actor, reason: str, consultation: Consultation, data: MeasureInput,
+                 measure: ConsultationMeasure | None = None) -> ConsultationMeasure:
+    """Add a measure to a consultation, or correct one not yet issued (an issued one is an order: kept as sent)."""
+    if actor is not None and not can_write(actor, ConsultationMeasure):
+        raise NotAllowed("只有区安办可以记录会商措施")
+    if consultation is None:
+        raise InvalidInput(fields={"consultation": "请选择会商研判"})
+    with transaction.atomic():
+        if measure is not None and measure.pk is not None:
+            row = _lock_planned_measure(measure, "修改")
+            if row.consultation_id != consultation.pk:
+                raise InvalidInput(fields={"consultation": "措施不能移到另一次会商研判"})
+        else:
+            row = ConsultationMeasure(consultation=consultation, sort_order=consultation.measures.count())
+        return _write_measure(actor=actor, reason=reason or "会商措施", measure=row, item=data, key="content")
+
+
+def measure_delete(*, actor, reason: str, measure: ConsultationMeasure) -> None:
+    """Delete a measure not yet issued; an issued one is a 工作交办单 and is kept."""
+    if actor is not None and not can_write(actor, ConsultationMeasure):
+        raise NotAllowed("只有区安办可以删除会商措施")
+    with transaction.atomic():
+        row = _lock_planned_measure(measure, "删除")
+        _stamp(row, actor, reason or "删除会商措施")
+        row.delete()
 
 
 def measure_issue(*, actor, reason: str, measure: ConsultationMeasure, deadline: datetime.date | None = None) -> ConsultationMeasure:

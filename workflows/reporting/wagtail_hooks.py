@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.views.generic import FormView
 from laces.components import Component
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import ListingButton
@@ -21,33 +21,29 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.admin_views import AuditedModelForm, AuditedSnippetViewSet, ScopedEditView
+from cms.admin_views import AuditedSnippetViewSet, ScopedEditView
 from cms.errors import ServiceError
 from cms.forms import TextForm
+from cms.records import input_for
 from cms.roles import is_office
 from cms.scope import in_scope
 
 from .models import Consultation, ConsultationMeasure, MonthlyReport, ReportState
 from .selectors import missing_reports
 from .services import (
-    MAX_SECTORS,
-    MIN_SECTORS,
+    ConsultationInput,
+    MeasureInput,
+    consultation_delete,
+    consultation_save,
+    measure_delete,
     measure_issue,
+    measure_save,
     report_accept,
     report_remind,
     report_return,
     report_save_draft,
     report_submit,
 )
-
-
-class ConsultationForm(AuditedModelForm):
-    def clean(self):
-        data = super().clean()
-        sectors = data.get("sectors")
-        if sectors is not None and not MIN_SECTORS <= len(sectors) <= MAX_SECTORS:
-            self.add_error("sectors", f"每次会商研判选择 {MIN_SECTORS}–{MAX_SECTORS} 个行业领域（已选 {len(sectors)} 个）")
-        return data
 
 
 class ConsultationViewSet(AuditedSnippetViewSet):
@@ -64,9 +60,14 @@ class ConsultationViewSet(AuditedSnippetViewSet):
     panels = [FieldPanel("held_on"), FieldPanel("title"), FieldPanel("sectors"), FieldPanel("lead_departments"),
               FieldPanel("participating_departments"), FieldPanel("situation_analysis"), FieldPanel("risks"), FieldPanel("notes"),
               FieldPanel("change_reason")]
+    writes_through_service = True
 
-    def get_edit_handler(self):
-        return ObjectList(self.panels, base_form_class=ConsultationForm).bind_to_model(self.model)
+    def save_through_service(self, *, actor, reason, instance, data):
+        return consultation_save(actor=actor, reason=reason, consultation=instance,
+                                 data=input_for(ConsultationInput, {**data, "measures": None}, instance))
+
+    def delete_through_service(self, *, actor, reason, instance):
+        consultation_delete(actor=actor, reason=reason, consultation=instance)
 
 
 class ConsultationMeasureViewSet(AuditedSnippetViewSet):
@@ -81,6 +82,14 @@ class ConsultationMeasureViewSet(AuditedSnippetViewSet):
     search_fields = ["content"]
     panels = [FieldPanel("consultation"), FieldPanel("content"), FieldPanel("responsible_department"),
               FieldPanel("responsible_jurisdiction"), FieldPanel("deadline")]
+    writes_through_service = True
+
+    def save_through_service(self, *, actor, reason, instance, data):
+        return measure_save(actor=actor, reason=reason, consultation=data.get("consultation"), measure=instance,
+                            data=input_for(MeasureInput, data, instance))
+
+    def delete_through_service(self, *, actor, reason, instance):
+        measure_delete(actor=actor, reason=reason, measure=instance)
 
 
 class ReportPolicy(ModelPermissionPolicy):
