@@ -143,6 +143,7 @@ class HazardCreateView(CreateView):
                 form.add_error(field if field in form.fields else None, errors)
             if not exc.fields:
                 form.add_error(None, exc.message)
+            self.produced_error_message = exc.message
             return self.form_invalid(form)
 
     def get_success_url(self):
@@ -349,6 +350,7 @@ class OrderCreateView(CreateView):
                 form.add_error(field if field in form.fields else None, errors)
             if not exc.fields:
                 form.add_error(None, exc.message)
+            self.produced_error_message = exc.message
             return self.form_invalid(form)
 
     def get_success_url(self):
