@@ -16,12 +16,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from cms.api import params as strict
+from cms.api.filters import refuse_unknown_params
 from cms.directory.models import Department
 from cms.errors import InvalidInput, NotAllowed, NotFound
 from cms.roles import OFFICE_ROLES, Role
 from cms.scope import scope_for, scoped
 from notices.models import NoticePage
 from workflows.assessment.selectors import assess
+from workflows.hazards.filters import HazardFilterSet
 from workflows.hazards.models import Hazard, Order
 from workflows.inspections.models import Inspection, InspectionGroup
 from workflows.periods import Period
@@ -123,6 +125,9 @@ def existing_id(value: int) -> int:
 class ExportView(APIView):
     renderer_classes = [JSONRenderer, FileRenderer]
     formats: tuple[str, ...] = ("docx",)  # what ``?format=`` may name (the first is the default)
+    #: the query parameters this export understands; any other name is a 400 (``cms.api.filters``)
+    query_params: tuple[str, ...] = ()
+
 
     def perform_content_negotiation(self, request, force=False):
         # ``?format=xlsx|docx`` names the file type, not a DRF renderer: never answer 404 for it.
@@ -130,6 +135,7 @@ class ExportView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        refuse_unknown_params(request.query_params, self.query_params)
         self.file_format = strict.choice(request.query_params.get("format"), "format", self.formats, default=self.formats[0])
 
 
@@ -146,6 +152,8 @@ def group_for(user, value) -> InspectionGroup:
 
 class MonthlyReportExport(ExportView):
     """月度督导检查情况（附件2 格式）：单位或专项督导组某月的月报 Word（已报送的月报按报送时的内容）。"""
+
+    query_params = ("department", "group", "month")
 
     @extend_schema(operation_id="export_monthly_report", tags=["导出"], responses=DOCX_RESPONSE,
                    parameters=[_p("department", "单位编号（与 group 二选一）", int), _p("group", "专项督导组编号（与 department 二选一）", int),
@@ -169,6 +177,8 @@ class MonthlyReportExport(ExportView):
 
 class DistrictReportExport(ExportView):
     """全区月度督导检查情况（区安办汇总，五（四））。"""
+
+    query_params = ("month",)
 
     @extend_schema(operation_id="export_district_report", tags=["导出"], responses=DOCX_RESPONSE,
                    parameters=[_p("month", "月份 YYYY-MM", str, True)])
@@ -234,6 +244,7 @@ class FourListsExport(ExportView):
     """四个清单：单位某月（month=）或任意区间（from=、to=），Excel 或 Word。"""
 
     formats = ("xlsx", "docx")
+    query_params = ("department", "month", "year", "from", "to", "format")
 
     @extend_schema(operation_id="export_four_lists", tags=["导出"], responses=FILE_RESPONSE, parameters=[
         _p("department", "单位编号（区安办、审计人员可省略，即全区）", int), _p("month", "月份 YYYY-MM"),
@@ -276,14 +287,15 @@ class HazardLedgerExport(ExportView):
     """隐患台账（Excel），可带与隐患列表相同的筛选条件。"""
 
     formats = ("xlsx",)
+    query_params = tuple(HazardFilterSet.base_filters)
 
-    @extend_schema(operation_id="export_hazard_ledger", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
-        _p("state", "状态"), _p("level", "隐患等级"), _p("sector", "行业领域编号"), _p("jurisdiction", "属地编号"),
-        _p("village", "村居编号"), _p("target", "监管对象编号"), _p("responsible_department", "责任单位编号"),
-        _p("is_prominent", "突出隐患 true/false"), _p("is_supervised", "挂牌督办 true/false"), _p("overdue", "逾期 true/false"),
-        _p("found_from", "发现日期起 YYYY-MM-DD"), _p("found_to", "发现日期止 YYYY-MM-DD"), _p("search", "关键字")])
+    @extend_schema(operation_id="export_hazard_ledger", tags=["导出"], responses=XLSX_RESPONSE,
+                   parameters=[_p(name, str(f.label)) for name, f in HazardFilterSet.base_filters.items()])
     def get(self, request):
-        hazards = selectors.filter_hazards(scoped(Hazard.objects.all(), request.user), request.query_params)
+        filterset = HazardFilterSet(request.query_params, queryset=scoped(Hazard.objects.all(), request.user), request=request)
+        if not filterset.is_valid():
+            raise InvalidInput(fields={name: [e["message"] for e in errors.get_json_data()] for name, errors in filterset.errors.items()})
+        hazards = filterset.qs
         handle = spooled_file()
         write_ledger_xlsx(handle, selectors.ledger_rows(hazards))
         today = timezone.localdate()
@@ -295,6 +307,7 @@ class HazardHistoryExport(ExportView):
     """隐患变更历史（审计用，Excel 流式导出）：按期间、单位、属地或单条隐患。"""
 
     formats = ("xlsx",)
+    query_params = ("from", "to", "unit", "jurisdiction", "hazard")
 
     @extend_schema(operation_id="export_hazard_history", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
         _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD"), _p("unit", "单位编号", int),
@@ -320,6 +333,7 @@ class AssessmentExport(ExportView):
     """年度目标责任考核（Excel）：得分、计分说明、报送督查效能名单。"""
 
     formats = ("xlsx",)
+    query_params = ("year", "month", "from", "to")
 
     @extend_schema(operation_id="export_assessment", tags=["导出"], responses=XLSX_RESPONSE, parameters=[
         _p("year", "考核年度"), _p("from", "开始日期 YYYY-MM-DD"), _p("to", "结束日期 YYYY-MM-DD")])

@@ -17,7 +17,6 @@ from html.parser import HTMLParser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cms.api import params as strict
 from cms.directory.models import Department, Jurisdiction
 from workflows.hazards.models import Hazard, HazardLevel, HazardState, Order, OrderKind
 from workflows.inspections.models import InspectionFeedback
@@ -56,44 +55,6 @@ def ledger_rows(hazards: QuerySet, *, today: datetime.date | None = None) -> Ite
             responsible_person=v["responsible_person"], measures=v["rectification_measures"], deadline=v["deadline"],
             submitted_on=v["submitted_at"], closed_on=v["closed_at"],
         )
-
-
-def filter_hazards(queryset: QuerySet, params) -> QuerySet:
-    """The ledger's filters — the same names as the hazard admin and API filters."""
-    def ids(name: str) -> list[int]:
-        # strict: "abc" or "١" is a 400, not a filter quietly dropped (cms.api.params)
-        return strict.idents(params.getlist(name) if hasattr(params, "getlist") else [params.get(name)], name)
-
-    for name, field, choices in (("state", "state", HazardState.values), ("level", "level", HazardLevel.values),
-                                 ("source", "source", Hazard.Source.values)):
-        values = [strict.choice(v, name, choices) for v in (params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]) if v]
-        if values:
-            queryset = queryset.filter(**{f"{field}__in": values})
-    for name, field in (("sector", "sector_id"), ("jurisdiction", "jurisdiction_id"), ("village", "village_id"),
-                        ("target", "target_id"), ("responsible_department", "responsible_department_id"),
-                        ("responsible_jurisdiction", "responsible_jurisdiction_id"), ("inspection", "inspection_id")):
-        values = ids(name)
-        if values:
-            queryset = queryset.filter(**{f"{field}__in": values})
-    for name, field in (("is_prominent", "is_prominent"), ("is_supervised", "is_supervised")):
-        flag = strict.flag(params.get(name), name)
-        if flag is not None:
-            queryset = queryset.filter(**{field: flag})
-    overdue = strict.flag(params.get("overdue"), "overdue")
-    if overdue is True:
-        queryset = queryset.overdue()
-    elif overdue is False:
-        queryset = queryset.exclude(pk__in=Hazard.objects.overdue().values("pk"))
-    found_from = strict.day(params.get("found_from") or params.get("from"), "found_from" if params.get("found_from") else "from")
-    found_to = strict.day(params.get("found_to") or params.get("to"), "found_to" if params.get("found_to") else "to")
-    if found_from or found_to:
-        period = Period(found_from or datetime.date(2000, 1, 1), found_to or datetime.date(2100, 12, 31))
-        begin, stop = period.bounds()
-        queryset = queryset.filter(found_at__gte=begin, found_at__lt=stop)
-    term = (params.get("search") or params.get("q") or "").replace("\x00", "").strip()[:100]
-    if term:
-        queryset = queryset.filter(Q(code__icontains=term) | Q(description__icontains=term) | Q(target__name__icontains=term))
-    return queryset
 
 
 # ---------------------------------------------------------------- 月度督导检查情况

@@ -1,11 +1,56 @@
-"""Base FilterSet for every API list."""
+"""Base FilterSet for every API list, and the check that a list or an export knows every query
+parameter it is given (an unknown name is a 400, never silently ignored). Bad *values* of known
+parameters are the filters' and the paginator's business."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django_filters import rest_framework as filters
+from rest_framework.filters import BaseFilterBackend
 
+from cms.errors import InvalidInput
 from cms.inputs import ascii_int
+
+#: Understood by every list: the paginator's and DRF's format override.
+COMMON_PARAMS = frozenset({"page", "page_size", "format"})
+
+
+def refuse_unknown_params(params: Iterable[str], known: Iterable[str]) -> None:
+    unknown = sorted(set(params) - set(known) - COMMON_PARAMS)
+    if unknown:
+        raise InvalidInput(f"不支持的查询参数：{'、'.join(unknown)}（请检查拼写，或查阅接口文档 /api/docs/）",
+                           fields={name: "不支持的查询参数" for name in unknown})
+
+
+def known_params(view, queryset=None) -> set[str]:
+    """The query parameters a list view understands: its filters, ``search``, ``ordering`` and
+    any it declares in ``extra_query_params``."""
+    from django_filters.rest_framework import DjangoFilterBackend
+    from rest_framework.filters import OrderingFilter, SearchFilter
+
+    names = set(getattr(view, "extra_query_params", ()))
+    backends = list(getattr(view, "filter_backends", ()))
+    for backend in backends:
+        if issubclass(backend, DjangoFilterBackend):
+            filterset_class = backend().get_filterset_class(view, queryset if queryset is not None else view.get_queryset())
+            if filterset_class is not None:
+                names |= set(filterset_class.base_filters)
+        elif issubclass(backend, SearchFilter) and getattr(view, "search_fields", None):
+            names.add(backend.search_param)
+        elif issubclass(backend, OrderingFilter) and (getattr(view, "ordering_fields", None) or getattr(view, "ordering", None)):
+            names.add(backend.ordering_param)
+    return names
+
+
+class KnownParamsFilter(BaseFilterBackend):
+    """First of the default filter backends: a list answers 400 with the names it does not know."""
+
+    def filter_queryset(self, request, queryset, view):
+        if request.method == "GET" and getattr(view, "action", None) == "list":
+            refuse_unknown_params(request.query_params, known_params(view, queryset))
+        return queryset
 
 
 class FilterSet(filters.FilterSet):

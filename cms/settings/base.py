@@ -209,6 +209,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
+        "cms.api.filters.KnownParamsFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
         "cms.api.search.SubstringSearchFilter",
         "cms.api.search.StrictOrderingFilter",

@@ -3,7 +3,6 @@ each action this user may take now, and the POST endpoints that call the service
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -26,25 +25,6 @@ from .models_orders import Order, OrderAction, OrderKind, OrderStatus
 from .services_orders import allowed_order_actions, order_acknowledge, order_answer, order_close, order_issue
 
 # --- filters ---------------------------------------------------------------------------------
-
-
-class HazardAdminFilterSet(WagtailFilterSet):
-    import django_filters as _f
-
-    state = _f.MultipleChoiceFilter(label="状态", choices=HazardState.choices, widget=forms.CheckboxSelectMultiple)
-    level = _f.ChoiceFilter(label="隐患等级", choices=HazardLevel.choices)
-    overdue = _f.BooleanFilter(label="逾期", method="filter_overdue")
-    is_supervised = _f.BooleanFilter(label="挂牌督办")
-    needs_supervision = _f.BooleanFilter(label="逾期待督办")
-
-    class Meta:
-        model = Hazard
-        fields = ["state", "level", "sector", "jurisdiction", "responsible_department", "responsible_jurisdiction",
-                  "overdue", "is_supervised", "needs_supervision"]
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = queryset.overdue()
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
 class OrderAdminFilterSet(WagtailFilterSet):

@@ -21,7 +21,8 @@ from cms.errors import NotAllowed
 from cms.scope import can_write, scoped
 
 from . import selectors, services
-from .models import Hazard, HazardLevel, HazardState
+from .filters import HazardFilterSet
+from .models import Hazard, HazardLevel
 from .models_orders import Order, OrderKind, OrderStatus
 from .services_orders import order_acknowledge, order_answer, order_close, order_issue
 
@@ -172,26 +173,6 @@ class OrderAnswerSerializer(HazardActionSerializer):
 # --- filters -----------------------------------------------------------------------------------
 
 
-class HazardFilter(FilterSet):
-    state = filters.MultipleChoiceFilter(label="状态", choices=HazardState.choices, distinct=False)
-    level = filters.ChoiceFilter(label="隐患等级", choices=HazardLevel.choices)
-    overdue = filters.BooleanFilter(label="逾期", method="filter_overdue")
-    supervised = filters.BooleanFilter(label="挂牌督办", field_name="is_supervised")
-    found_after = filters.DateFilter(label="发现日期起", field_name="found_at", lookup_expr="date__gte")
-    found_before = filters.DateFilter(label="发现日期止", field_name="found_at", lookup_expr="date__lte")
-    deadline_after = filters.DateFilter(label="整改时限起", field_name="deadline", lookup_expr="gte")
-    deadline_before = filters.DateFilter(label="整改时限止", field_name="deadline", lookup_expr="lte")
-
-    class Meta:
-        model = Hazard
-        fields = ["state", "level", "sector", "jurisdiction", "target", "responsible_kind", "responsible_department",
-                  "responsible_jurisdiction", "is_prominent", "needs_supervision", "source"]
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = queryset.overdue()
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
-
-
 class OrderFilter(FilterSet):
     kind = filters.ChoiceFilter(label="类别", choices=OrderKind.choices)
     status = filters.MultipleChoiceFilter(label="状态", choices=OrderStatus.choices)
@@ -217,8 +198,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     queryset = Hazard.objects.all()
     serializer_class = HazardSerializer
-    filterset_class = HazardFilter
-    search_fields = ["code", "description", "target__name", "responsible_person"]
+    filterset_class = HazardFilterSet  # ``search`` is one of its filters (the same in the admin and the ledger export)
     ordering_fields = ["deadline", "found_at", "id", "updated_at"]
     ordering = ["-found_at", "-id"]
     parser_classes = [CleanJSONParser, CleanMultiPartParser, CleanFormParser]

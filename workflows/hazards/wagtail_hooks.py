@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from cms.admin_views import AuditedSnippetViewSet
 
 from . import admin_views, selectors
+from .filters import SEARCH_FIELDS, HazardAdminFilterSet
 from .models import Hazard
 from .models_orders import Order
 
@@ -27,7 +28,7 @@ class HazardViewSet(AuditedSnippetViewSet):
     delete_view_class = admin_views.HazardDeleteView
     inspect_view_class = admin_views.HazardDetailView
     inspect_template_name = "hazards/hazard_detail.html"
-    filterset_class = admin_views.HazardAdminFilterSet
+    filterset_class = HazardAdminFilterSet
     list_display = ["code", "description", "level", "state", "sector", "jurisdiction",
                     Column("responsible_unit_name", label="责任单位"), "deadline", Column("overdue_label", label="逾期"),
                     Column("supervised_label", label="挂牌督办", accessor=lambda h: "是" if h.is_supervised else "")]
@@ -35,7 +36,7 @@ class HazardViewSet(AuditedSnippetViewSet):
                    "responsible_person", "deadline", "rectification_measures", "overdue_label", "is_supervised"]
     export_headings = {"responsible_unit_name": "责任单位", "overdue_label": "逾期"}
     export_filename = "隐患清单"
-    search_fields = ["code", "description", "target__name", "responsible_person"]
+    search_fields = list(SEARCH_FIELDS)
     ordering = ["-found_at", "-id"]
     panels = [FieldPanel("description"), FieldPanel("level"), FieldPanel("is_prominent"), FieldPanel("target", widget=forms.Select),
               FieldPanel("sector", widget=forms.Select), FieldPanel("source"), FieldPanel("legal_basis")]

@@ -98,26 +98,86 @@ def test_hazard_outside_scope_is_404(users, api_for, make_target):
     assert r.status_code == 404
 
 
-def test_filters_and_search(users, api_for, make_target):
+@pytest.fixture
+def three(users, make_target):
+    """a: assigned to 应急管理局 (deadline in 10 days), supervised; b: reported in 黄石镇, found on the 1st of
+    last month; c: assigned, found today, deadline in 10 days, not supervised."""
     office = users[Role.OFFICE_ADMIN]
-    a = advance(register(office, make_target("丁厂"), description="消防通道堵塞"), HazardState.ASSIGNED, office=office, responsible=users[Role.DEPARTMENT])
+    a = advance(register(office, make_target("丁厂"), description="消防通道堵塞"), HazardState.ASSIGNED, office=office,
+                responsible=users[Role.DEPARTMENT], supervise=True)
     b = register(office, make_target("戊厂", jurisdiction="黄石镇"), description="气瓶未固定")
-    client = api_for(office)
+    first_of_last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    from tests.exports.builders import set_fields
 
-    def ids(query):
-        response = client.get(f"/api/v1/hazards/?{query}")
+    set_fields(b, found_at=timezone.make_aware(datetime.datetime.combine(first_of_last_month, datetime.time(0, 30))))
+    c = advance(register(office, make_target("己厂"), description="配电箱未接地"), HazardState.ASSIGNED, office=office,
+                responsible=users[Role.DEPARTMENT])
+    return {"a": a, "b": b, "c": c, "first_of_last_month": first_of_last_month}
+
+
+def _filter_cases(three):
+    a, b, c, day = three["a"], three["b"], three["c"], three["first_of_last_month"]
+    return [
+        ({"search": "通道"}, {a}),
+        ({"state": "reported"}, {b}),
+        ({"state": ["reported", "assigned"]}, {a, b, c}),
+        ({"jurisdiction": b.jurisdiction_id}, {b}),
+        ({"responsible_department": a.responsible_department_id}, {a, c}),
+        ({"supervised": "true"}, {a}),
+        ({"supervised": "false"}, {b, c}),
+        ({"overdue": "false"}, {a, b, c}),
+        ({"overdue": "true"}, set()),
+        ({"deadline_from": soon(9), "deadline_to": soon(11)}, {a, c}),
+        ({"found_from": day.isoformat(), "found_to": day.isoformat()}, {b}),  # 00:30 local on that day: a local-day bound
+        ({"found_from": (day + datetime.timedelta(days=1)).isoformat()}, {a, c}),
+    ]
+
+
+def test_filters_and_search(three, users, api_for):
+    """Each filter of the hazard list selects exactly the hazards it names (an ignored filter would
+    return all three), with the names shared by the admin and the ledger export."""
+    client = api_for(users[Role.OFFICE_ADMIN])
+    for params, expected in _filter_cases(three):
+        response = client.get("/api/v1/hazards/", params)
         assert response.status_code == 200, response.json()
-        return {row["id"] for row in response.json()["results"]}
+        assert {row["id"] for row in response.json()["results"]} == {h.pk for h in expected}, params
+    ordered = client.get("/api/v1/hazards/", {"ordering": "-found_at"}).json()["results"]
+    assert [row["id"] for row in ordered] == [three["c"].pk, three["a"].pk, three["b"].pk]
 
-    assert ids("search=通道") == {a.pk}
-    assert ids("state=reported") == {b.pk}
-    assert ids(f"jurisdiction={b.jurisdiction_id}") == {b.pk}
-    assert ids(f"responsible_department={a.responsible_department_id}") == {a.pk}
-    assert ids("overdue=true") == set()
-    assert ids(f"deadline_after={soon(9)}&deadline_before={soon(11)}") == {a.pk}
-    assert ids("supervised=false") == {a.pk, b.pk}
-    ordered = client.get("/api/v1/hazards/?ordering=deadline").json()["results"]
-    assert [row["id"] for row in ordered][-1] == b.pk or ordered[0]["id"] == b.pk
+
+def test_the_admin_listing_and_the_ledger_filter_with_the_same_names(three, users, api_for):
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    admin = Client()
+    admin.force_login(users[Role.OFFICE_ADMIN])
+    export = api_for(users[Role.OFFICE_ADMIN])
+    for params, expected in _filter_cases(three):
+        if "search" not in params:  # the admin searches with its own box (q), over the same fields
+            page = admin.get("/admin/snippets/hazards/hazard/", params)
+            assert page.status_code == 200
+            listed = {h.code for h in (three["a"], three["b"], three["c"]) if h.code in page.content.decode()}
+            assert listed == {h.code for h in expected}, ("admin", params)
+        response = export.get("/api/v1/exports/hazard-ledger/", params)
+        assert response.status_code == 200, ("ledger", params)
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["隐患台账"]
+        codes = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert codes == {h.code for h in expected}, ("ledger", params)
+    searched = admin.get("/admin/snippets/hazards/hazard/", {"q": "通道"}).content.decode()
+    assert three["a"].code in searched and three["b"].code not in searched
+
+
+@pytest.mark.parametrize("url", ["/api/v1/hazards/", "/api/v1/exports/hazard-ledger/"])
+def test_unknown_or_old_parameter_names_are_refused(three, users, api_for, url):
+    client = api_for(users[Role.OFFICE_ADMIN])
+    for old in ("is_supervised", "found_after", "found_before", "deadline_after", "statee"):
+        response = client.get(url, {old: "true"})
+        assert response.status_code == 400, (url, old)
+        assert response.json()["errors"] == {old: ["不支持的查询参数"]} and "不支持的查询参数" in response.json()["detail"]
+    bad_value = client.get(url, {"supervised": "maybe"})
+    assert bad_value.status_code == 400 and bad_value.json()["errors"]["supervised"] == ["只能是 true 或 false"]
 
 
 def test_list_query_count_does_not_grow(users, api_for, make_target, django_assert_num_queries):

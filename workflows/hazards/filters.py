@@ -1,0 +1,108 @@
+"""The one set of filters of a hazard list, with one set of parameter names: the API list
+(``/api/v1/hazards/``), the admin listing (隐患) and the ledger export (``/api/v1/exports/hazard-ledger/``)
+all filter through ``HazardFilterSet``; the selectors (``selectors.hazards_for_list``…) shape the rows.
+
+Parameters: ``state`` (repeatable), ``level``, ``sector``, ``jurisdiction``, ``village``, ``target``,
+``responsible_kind``, ``responsible_department``, ``responsible_jurisdiction``, ``source``, ``inspection``,
+``prominent``, ``supervised``, ``needs_supervision``, ``overdue`` (true/false), ``found_from``/``found_to``
+and ``deadline_from``/``deadline_to`` (YYYY-MM-DD, both ends included, local days), ``search``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from cms.api.filters import FilterSet
+
+from .models import Hazard, HazardLevel, HazardState
+
+SEARCH_FIELDS = ("code", "description", "target__name", "responsible_person")
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class YesNoSelect(forms.Select):
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+    def format_value(self, value):
+        return [{True: "true", False: "false"}.get(value, "" if value is None else str(value).lower())]
+
+
+class YesNoField(forms.NullBooleanField):
+    widget = YesNoSelect
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "True", "true", "1", "是"):
+            return True
+        if value in (False, "False", "false", "0", "否"):
+            return False
+        raise forms.ValidationError("只能是 true 或 false")
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """true/false (also 1/0) in a URL; 全部/是/否 in the admin; anything else is a 400."""
+
+    field_class = YesNoField
+
+
+class HazardFilterSet(FilterSet):
+    state = django_filters.MultipleChoiceFilter(label="状态", choices=HazardState.choices, distinct=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    level = django_filters.ChoiceFilter(label="隐患等级", choices=HazardLevel.choices, empty_label="全部")
+    source = django_filters.ChoiceFilter(label="来源", choices=Hazard.Source.choices, empty_label="全部")
+    responsible_kind = django_filters.ChoiceFilter(label="责任主体类型", choices=Hazard.ResponsibleKind.choices, empty_label="全部")
+    prominent = YesNoFilter(label="突出隐患", field_name="is_prominent")
+    supervised = YesNoFilter(label="挂牌督办", field_name="is_supervised")
+    needs_supervision = YesNoFilter(label="逾期待督办")
+    overdue = YesNoFilter(label="逾期", method="filter_overdue")
+    found_from = django_filters.DateFilter(label="发现日期起", method="filter_found_from")
+    found_to = django_filters.DateFilter(label="发现日期止", method="filter_found_to")
+    deadline_from = django_filters.DateFilter(label="整改时限起", field_name="deadline", lookup_expr="gte")
+    deadline_to = django_filters.DateFilter(label="整改时限止", field_name="deadline", lookup_expr="lte")
+    search = django_filters.CharFilter(label="关键字（编号、隐患问题、监管对象、责任人）", method="filter_search", max_length=100)
+
+    class Meta:
+        model = Hazard
+        fields = ["state", "level", "sector", "jurisdiction", "village", "target", "responsible_kind", "responsible_department",
+                  "responsible_jurisdiction", "source", "inspection", "prominent", "supervised", "needs_supervision", "overdue",
+                  "found_from", "found_to", "deadline_from", "deadline_to", "search"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_found_from(self, queryset, name, value):
+        return queryset.filter(found_at__gte=_day_start(value))
+
+    def filter_found_to(self, queryset, name, value):
+        return queryset.filter(found_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    def filter_search(self, queryset, name, value):
+        term = (value or "").replace("\x00", "").strip()[:100]
+        if not term:
+            return queryset
+        q = Q()
+        for field in SEARCH_FIELDS:
+            q |= Q(**{f"{field}__icontains": term})
+        return queryset.filter(q)
+
+
+class HazardAdminFilterSet(HazardFilterSet):
+    """The same filters in the admin's side panel; its own search box (``q``) searches ``SEARCH_FIELDS``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("search", "inspection", "village", "target"):  # the search box; ids nobody picks from a list of thousands
+            self.filters.pop(name, None)
