@@ -62,6 +62,9 @@ class ActionIndexView(AuditedColumnsMixin, IndexView):
 
 
 class HazardIndexView(ActionIndexView):
+    def get_add_url(self):
+        return super().get_add_url() if role_of(self.request.user) in services.REGISTER_ROLES else None
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("sector", "jurisdiction", "target", "responsible_department",
                                                           "responsible_jurisdiction")
@@ -94,6 +97,11 @@ def _service_error(request, exc: ServiceError) -> None:
 
 class HazardCreateView(CreateView):
     """登记隐患 through ``hazard_register`` (code, 属地 and finder are filled by the service)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if role_of(request.user) not in services.REGISTER_ROLES:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)

@@ -18,6 +18,7 @@ from cms.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartPars
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector, Target
 from cms.errors import NotAllowed
+from cms.roles import role_of
 from cms.scope import can_write, scoped
 
 from . import selectors, services
@@ -218,6 +219,8 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(request=HazardRegisterSerializer, responses={201: HazardDetailSerializer})
     def create(self, request, *args, **kwargs):
+        if role_of(request.user) not in services.REGISTER_ROLES:  # the role is refused before the input is read
+            raise NotAllowed("您无权登记隐患")
         data = self._valid(HazardRegisterSerializer)
         reason = data.pop("reason") or "接口登记"
         hazard = services.hazard_register(actor=request.user, reason=reason, **data)

@@ -23,6 +23,10 @@ from .models_orders import Order, OrderKind
 from .numbering import next_hazard_code
 from .services_orders import close_reminders_of, order_issue
 
+#: 登记: the office, a department (its inspections and its own findings), an inspector. A 属地 rectifies
+#: and answers (README 角色与数据范围); a tip-off becomes a hazard through the office.
+REGISTER_ROLES: frozenset[Role] = frozenset(OFFICE_ROLES | {Role.DEPARTMENT, Role.INSPECTOR})
+
 
 def hazard_register(
     *,
@@ -41,7 +45,7 @@ def hazard_register(
 ) -> Hazard:
     """登记: record a new hazard in state ``reported``."""
     if actor is not None:
-        if not can_write(actor, Hazard):
+        if role_of(actor) not in REGISTER_ROLES or not can_write(actor, Hazard):
             raise NotAllowed("您无权登记隐患")
         if not in_scope(actor, target) and inspection is None:
             raise NotAllowed("该监管对象不在您的数据范围内")
