@@ -14,10 +14,12 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils import timezone
 
 from cms.api.filters import FilterSet
+from cms.inputs import validate_date_bounds
 
 from .models import Hazard, HazardLevel, HazardState
 
@@ -55,6 +57,19 @@ class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 
 
+class SearchField(forms.CharField):
+    """Any text, as ``?search=`` of every other list (``cms.api.search``): NUL bytes are dropped
+    and the term cut to 100 characters by the filter, not refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class HazardFilterSet(FilterSet):
     state = django_filters.MultipleChoiceFilter(label="状态", choices=HazardState.choices, distinct=False,
                                                 widget=forms.CheckboxSelectMultiple)
@@ -65,11 +80,11 @@ class HazardFilterSet(FilterSet):
     supervised = YesNoFilter(label="挂牌督办", field_name="is_supervised")
     needs_supervision = YesNoFilter(label="逾期待督办")
     overdue = YesNoFilter(label="逾期", method="filter_overdue")
-    found_from = django_filters.DateFilter(label="发现日期起", method="filter_found_from")
-    found_to = django_filters.DateFilter(label="发现日期止", method="filter_found_to")
-    deadline_from = django_filters.DateFilter(label="整改时限起", field_name="deadline", lookup_expr="gte")
-    deadline_to = django_filters.DateFilter(label="整改时限止", field_name="deadline", lookup_expr="lte")
-    search = django_filters.CharFilter(label="关键字（编号、隐患问题、监管对象、责任人）", method="filter_search", max_length=100)
+    found_from = django_filters.DateFilter(label="发现日期起", method="filter_found_from", validators=[validate_date_bounds])
+    found_to = django_filters.DateFilter(label="发现日期止", method="filter_found_to", validators=[validate_date_bounds])
+    deadline_from = django_filters.DateFilter(label="整改时限起", field_name="deadline", lookup_expr="gte", validators=[validate_date_bounds])
+    deadline_to = django_filters.DateFilter(label="整改时限止", field_name="deadline", lookup_expr="lte", validators=[validate_date_bounds])
+    search = SearchFilter(label="关键字（编号、隐患问题、监管对象、责任人）", method="filter_search")
 
     class Meta:
         model = Hazard
