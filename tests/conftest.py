@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -100,3 +101,21 @@ def make_target(ref):
                            m2m={"sectors": [ref["sectors"][s] for s in sectors]})
 
     return make
+
+
+@pytest.fixture
+def freeze_time(monkeypatch):
+    """Set the clock for a test where dates matter: ``freeze_time(datetime.date(2026, 6, 1))`` (10:00
+    local) or an aware/naive datetime. It replaces ``django.utils.timezone.now``, through which
+    ``timezone.localdate()``, ``auto_now`` fields and every service read the time."""
+    from django.utils import timezone
+
+    def freeze(moment: datetime.date | datetime.datetime) -> datetime.datetime:
+        if not isinstance(moment, datetime.datetime):
+            moment = datetime.datetime.combine(moment, datetime.time(10, 0))
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return freeze

@@ -71,7 +71,8 @@ def test_the_roll_up_counts_every_departments_hazards_in_one_query_as_each_depar
         for department in Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True).order_by("sort_order", "id")]
 
 
-def test_monthly_report_download(march, users, api_for):
+def test_monthly_report_download(march, users, api_for, freeze_time):
+    freeze_time(datetime.date(2026, 6, 1))  # after the deadline of 2026-04-30: the first row is overdue
     response = get_report(api_for, users[Role.OFFICE_EDITOR], march["department"])
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -84,7 +85,7 @@ def test_monthly_report_download(march, users, api_for):
     assert_page_number_footer(doc)
     texts = [p.text for p in doc.paragraphs]
     assert texts[:3] == ["2026年3月督导检查情况", "区应急管理局", texts[2]]
-    assert texts[2].startswith("（") and texts[2].endswith("日）")
+    assert texts[2] == "（2026年6月1日）"  # the day it was drawn up: the frozen clock
     assert EXPECTED_SENTENCE in texts
     # 一、监管对象底数: targets of 危化品 and 工贸 (5), by category and jurisdiction
     assert "本单位主管的危化品、工贸行业领域在管监管对象共5家。" in texts
@@ -98,7 +99,7 @@ def test_monthly_report_download(march, users, api_for):
     rows = [[c.text for c in r.cells] for r in table.rows[2:]]
     assert [r[3] for r in rows] == ["储罐区未设置防火堤", "安全警示标志缺失", "油漆与易燃物混存", "充装记录不全", "砂轮机防护罩缺失"]
     assert rows[0] == ["1", "荔园化工有限公司", "区应急管理局", "储罐区未设置防火堤", "重大隐患（突出）", "按标准设置防火堤",
-                       "2026-04-30／登记（逾期）", "—", "林经理"]  # today is past the deadline
+                       "2026-04-30／登记（逾期）", "—", "林经理"]  # 1 June is past the deadline
     assert rows[3][2] == "区应急管理局"  # registered by the department's own user, without an inspection
 
 
