@@ -101,6 +101,6 @@ def test_interrupted_run_resumes_where_it_stopped(ref):
 @pytest.mark.django_db
 def test_province_refused_on_sqlite(ref):
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
+        pytest.skip("只在 SQLite 上检查（在 PostgreSQL 上 province 规模可以生成）")
     with pytest.raises(CommandError, match="只支持 PostgreSQL"):
         run("province")
