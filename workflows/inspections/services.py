@@ -314,6 +314,277 @@ def _hazard_sector(target: Target, version: ChecklistVersion | None, sector_id=N
     return target_sectors[0]
 
 
+@dataclass(frozen=True)
+class ParsedAnswer:
+    """One valid answer: the item, its parsed value (``verdict``/``number``/``text``), the remark, photos."""
+
+    item: ChecklistItem
+    value: dict
+    remark: str
+    photos: list[CheckedPhoto]
+
+    @property
+    def failed(self) -> bool:
+        return self.value.get("verdict") == InspectionAnswer.Verdict.FAIL
+
+
+@dataclass(frozen=True)
+class ExtraHazard:
+    """A hazard the inspectors add beyond the checklist."""
+
+    description: str
+    level: str
+    sector: Sector | None
+    legal_basis: str
+    photos: list[CheckedPhoto]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything ``inspection_submit`` will write, validated: built by ``validate_submission``
+    (which writes nothing) and written by ``write_submission``."""
+
+    group: InspectionGroup
+    plan: InspectionPlan | None
+    target: Target
+    day: datetime.date
+    method: str
+    inspectors: list
+    version: ChecklistVersion | None
+    answers: list[ParsedAnswer]
+    extras: list[ExtraHazard]
+    photos: list[CheckedPhoto]
+    summary: str
+    started_at: datetime.datetime
+    now: datetime.datetime
+
+    @property
+    def photo_count(self) -> int:
+        return len(self.photos) + sum(len(a.photos) for a in self.answers) + sum(len(e.photos) for e in self.extras)
+
+    @property
+    def fill_seconds(self) -> int:
+        return max(0, int((self.now - self.started_at).total_seconds()))
+
+    @property
+    def too_fast(self) -> bool:
+        """五（二）蜻蜓点水式: fewer seconds per answered item than the configured minimum."""
+        answered = sum(1 for a in self.answers if a.value)
+        return answered > 0 and self.fill_seconds < min_seconds_per_item() * answered
+
+
+class _Errors(dict):
+    def add(self, key: str, message: str) -> None:
+        self.setdefault(key, []).append(message)
+
+
+def _validate_visit(*, actor, group, target, inspected_on, method, inspectors, started_at, plan, now, errors: _Errors):
+    group_id = group.pk if isinstance(group, InspectionGroup) else group
+    group = scoped(InspectionGroup.objects.filter(is_active=True), actor).filter(pk=group_id).first() if group_id else None
+    if group is None:
+        errors.add("group", "检查组不存在、已停用或不在您的数据范围内")
+    target_id = target.pk if isinstance(target, Target) else target
+    try:
+        target = scoped(Target.objects.filter(pk=int(target_id), is_active=True), actor).prefetch_related("sectors").first() if target_id else None
+    except (TypeError, ValueError):
+        target = None
+    if target is None:
+        errors.add("target", "检查对象不存在、已不在管或不在您的数据范围内")
+    elif group is not None and not _target_in_group_remit(group, target):
+        errors.add("target", "检查对象不在该检查组的督导范围内（属地或行业领域不符）")
+    day = _as_date(inspected_on)
+    if day is None:
+        errors.add("inspected_on", "请填写有效的检查日期（YYYY-MM-DD）")
+    elif day > timezone.localdate(now):
+        errors.add("inspected_on", "检查日期不能晚于今天")
+    elif day < timezone.localdate(now) - datetime.timedelta(days=366):
+        errors.add("inspected_on", "检查日期不能早于一年前")
+    if method not in InspectionMethod.values:
+        errors.add("method", f"检查方式只能是：{'、'.join(InspectionMethod.labels)}")
+    User = get_user_model()
+    inspector_ids = []
+    for value in inspectors or []:
+        try:
+            inspector_ids.append(value.pk if isinstance(value, User) else int(value))
+        except (TypeError, ValueError):
+            errors.add("inspectors", "检查人员有误")
+    inspector_ids = list(dict.fromkeys(inspector_ids)) or [actor.pk]
+    inspector_users = list(User.objects.filter(pk__in=inspector_ids, is_active=True))
+    if len(inspector_users) != len(inspector_ids):
+        errors.add("inspectors", "部分检查人员不存在或已停用")
+    if started_at is None:
+        errors.add("started_at", "请提供开始填写时间")
+    elif not isinstance(started_at, datetime.datetime):
+        errors.add("started_at", "开始填写时间格式有误")
+    else:
+        if timezone.is_naive(started_at):
+            started_at = timezone.make_aware(started_at)
+        if started_at > now + datetime.timedelta(minutes=1):
+            errors.add("started_at", "开始填写时间不能晚于提交时间")
+    if plan is not None and group is not None and plan.group_id != group.pk:
+        errors.add("plan", "所选计划不属于该检查组")
+    return group, target, day, inspector_users, started_at
+
+
+def _validate_version(checklist_version, answers, errors: _Errors) -> tuple[ChecklistVersion | None, dict[int, ChecklistItem]]:
+    if checklist_version is None:
+        if answers:
+            errors.add("checklist_version", "填写检查项时必须指定检查表版本")
+        return None, {}
+    version_id = checklist_version.pk if isinstance(checklist_version, ChecklistVersion) else checklist_version
+    try:
+        version = ChecklistVersion.objects.select_related("template").filter(pk=int(version_id)).first()
+    except (TypeError, ValueError):
+        version = None
+    if version is None:
+        errors.add("checklist_version", "检查表版本不存在")
+    elif not version.is_published:
+        errors.add("checklist_version", "该检查表版本尚未发布，不能用于检查")
+    elif version.template.is_retired:
+        errors.add("checklist_version", "该检查表已停用")
+    else:
+        return version, {i.pk: i for i in version.items.all()}
+    return None, {}
+
+
+def _validate_answers(answers: list, version: ChecklistVersion | None, items: dict[int, ChecklistItem],
+                      errors: _Errors) -> list[ParsedAnswer]:
+    parsed: list[ParsedAnswer] = []
+    seen: set[int] = set()
+    for index, answer in enumerate(answers):
+        if not isinstance(answer, dict):
+            errors.add(f"answers[{index}]", "答案格式有误")
+            continue
+        try:
+            item_id = int(answer.get("item"))
+        except (TypeError, ValueError):
+            errors.add(f"answers[{index}].item", "检查项编号有误")
+            continue
+        if version is None:
+            continue
+        item = items.get(item_id)
+        if item is None:
+            errors.add(f"answers[{index}].item", f"检查项 {item_id} 不属于所用检查表版本（{version}）")
+            continue
+        key = f"answers.{item_id}"
+        if item_id in seen:
+            errors.add(key, f"检查项“{item.text[:30]}”重复作答")
+            continue
+        seen.add(item_id)
+        item_photos = _photos(answer.get("photos"), key, errors)
+        value = _answer_value(item, answer.get("value"), item_photos if answer.get("photos") else [], key, errors)
+        remark = str(answer.get("remark") or "").replace("\x00", "").strip()
+        if len(remark) > 5000:
+            errors.add(key, "情况说明不能超过5000字")
+        if value is not None:
+            parsed.append(ParsedAnswer(item=item, value=value, remark=remark, photos=item_photos))
+    for item in items.values():
+        if item.required and item.pk not in seen:
+            errors.add(f"answers.{item.pk}", f"必填检查项“{item.text[:30]}”未填写")
+    return parsed
+
+
+def _validate_extras(extra_hazards: list, target: Target | None, errors: _Errors) -> list[ExtraHazard]:
+    extras: list[ExtraHazard] = []
+    for index, extra in enumerate(extra_hazards or []):
+        key = f"extra_hazards[{index}]"
+        if not isinstance(extra, dict):
+            errors.add(key, "补充隐患格式有误")
+            continue
+        description = str(extra.get("description") or "").replace("\x00", "").strip()
+        if not description:
+            errors.add(f"{key}.description", "请填写隐患问题")
+        elif len(description) > 5000:
+            errors.add(f"{key}.description", "隐患问题不能超过5000字")
+        level = extra.get("level") or HazardLevel.GENERAL
+        level = {"一般隐患": HazardLevel.GENERAL, "重大隐患": HazardLevel.MAJOR}.get(level, level)
+        if level not in HazardLevel.values:
+            errors.add(f"{key}.level", "隐患等级只能是一般隐患或重大隐患")
+        sector = None
+        if extra.get("sector") not in (None, ""):
+            sector_id = extra["sector"].pk if isinstance(extra["sector"], Sector) else extra["sector"]
+            if target is not None:
+                sector = next((s for s in target.sectors.all() if str(s.pk) == str(sector_id)), None)
+                if sector is None:
+                    errors.add(f"{key}.sector", "行业领域不属于该检查对象")
+        extras.append(ExtraHazard(description=description, level=level, sector=sector,
+                                  legal_basis=str(extra.get("legal_basis") or "")[:2000],
+                                  photos=_photos(extra.get("photos"), f"{key}.photos", errors)))
+    return extras
+
+
+def validate_submission(
+    *, actor, group, target, inspected_on, method: str, inspectors: list, checklist_version, answers, extra_hazards=None,
+    photos=None, started_at, plan=None, summary: str = "", now: datetime.datetime,
+) -> Submission:
+    """Check a whole visit against the checklist version; writes nothing. Raises ``InvalidInput``
+    with a message per field on any error."""
+    errors = _Errors()
+    group, target, day, inspector_users, started_at = _validate_visit(
+        actor=actor, group=group, target=target, inspected_on=inspected_on, method=method, inspectors=inspectors,
+        started_at=started_at, plan=plan, now=now, errors=errors)
+    version, items = _validate_version(checklist_version, answers, errors)
+    if not isinstance(answers, list):
+        errors.add("answers", "答案格式有误")
+        answers = []
+    parsed = _validate_answers(answers, version, items, errors)
+    extras = _validate_extras(extra_hazards, target, errors)
+    general_photos = _photos(photos, "photos", errors)
+    summary = (summary or "").replace("\x00", "").strip()
+    if len(summary) > 5000:
+        errors.add("summary", "检查情况不能超过5000字")
+    if not answers and not extras and not summary:
+        errors.add("answers", "请至少填写检查项、补充隐患或检查情况之一")
+    if errors:
+        raise InvalidInput("督导检查未保存：请按提示修改后重新提交", fields=dict(errors))
+    return Submission(group=group, plan=plan, target=target, day=day, method=method, inspectors=inspector_users, version=version,
+                      answers=parsed, extras=extras, photos=general_photos, summary=summary, started_at=started_at, now=now)
+
+
+def write_submission(*, actor, reason: str, submission: Submission) -> SubmitResult:
+    """Write a validated visit in one transaction: the inspection, its answers and photos, and a
+    hazard (登记) for each 不合格 answer and each extra hazard."""
+    s = submission
+    with transaction.atomic():
+        inspection = Inspection(
+            group=s.group, plan=s.plan, target=s.target, inspected_on=s.day, method=s.method, checklist_version=s.version,
+            summary=s.summary, started_at=s.started_at, submitted_at=s.now, fill_seconds=s.fill_seconds,
+            flag_no_evidence=s.photo_count == 0, flag_too_fast=s.too_fast, created_by=actor,
+        )
+        inspection._change_reason = checked_reason(reason, default="录入督导检查")
+        inspection._history_user = actor
+        inspection.save()
+        inspection.inspectors.set(s.inspectors)
+        answer_rows = InspectionAnswer.objects.bulk_create([
+            InspectionAnswer(inspection=inspection, item=a.item, remark=a.remark, **a.value) for a in s.answers
+        ])
+        hazards: list[Hazard] = []
+        for photo in s.photos:
+            _store_photo(inspection, None, photo, actor, s.now)
+        for answer, row in zip(s.answers, answer_rows, strict=True):
+            stored = [_store_photo(inspection, row, p, actor, s.now) for p in answer.photos]
+            if answer.failed:
+                item = answer.item
+                description = f"{item.text}" + (f"：{answer.remark}" if answer.remark else "")
+                hazard = hazard_register(
+                    actor=actor, reason=f"督导检查发现（{s.target.name}，{s.day}）", description=description, target=s.target,
+                    sector=_hazard_sector(s.target, s.version), level=item.hazard_level, source=Hazard.Source.INSPECTION,
+                    inspection=inspection, checklist_item=item, legal_basis=item.legal_basis, found_at=found_at_for(s.day, entered=s.now),
+                )
+                _carry_photos(hazard, stored, actor)
+                hazards.append(hazard)
+        for extra in s.extras:
+            stored = [_store_photo(inspection, None, p, actor, s.now) for p in extra.photos]
+            hazard = hazard_register(
+                actor=actor, reason=f"督导检查补充隐患（{s.target.name}，{s.day}）", description=extra.description, target=s.target,
+                sector=extra.sector or _hazard_sector(s.target, s.version), level=extra.level, source=Hazard.Source.MANUAL,
+                inspection=inspection, legal_basis=extra.legal_basis, found_at=found_at_for(s.day, entered=s.now),
+            )
+            _carry_photos(hazard, stored, actor)
+            hazards.append(hazard)
+    return SubmitResult(inspection=inspection, hazards=hazards)
+
+
 def inspection_submit(
     *,
     actor,
@@ -339,191 +610,12 @@ def inspection_submit(
     """
     if actor is None or not can_write(actor, Inspection):
         raise NotAllowed("您无权录入督导检查")
-    now = timezone.now()
-    errors: dict[str, list[str]] = {}
-
-    def err(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    # --- the visit
-    group_id = group.pk if isinstance(group, InspectionGroup) else group
-    group = scoped(InspectionGroup.objects.filter(is_active=True), actor).filter(pk=group_id).first() if group_id else None
-    if group is None:
-        err("group", "检查组不存在、已停用或不在您的数据范围内")
-    target_id = target.pk if isinstance(target, Target) else target
-    try:
-        target = scoped(Target.objects.filter(pk=int(target_id), is_active=True), actor).prefetch_related("sectors").first() if target_id else None
-    except (TypeError, ValueError):
-        target = None
-    if target is None:
-        err("target", "检查对象不存在、已不在管或不在您的数据范围内")
-    elif group is not None and not _target_in_group_remit(group, target):
-        err("target", "检查对象不在该检查组的督导范围内（属地或行业领域不符）")
-    day = _as_date(inspected_on)
-    if day is None:
-        err("inspected_on", "请填写有效的检查日期（YYYY-MM-DD）")
-    elif day > timezone.localdate(now):
-        err("inspected_on", "检查日期不能晚于今天")
-    elif day < timezone.localdate(now) - datetime.timedelta(days=366):
-        err("inspected_on", "检查日期不能早于一年前")
-    if method not in InspectionMethod.values:
-        err("method", f"检查方式只能是：{'、'.join(InspectionMethod.labels)}")
-    User = get_user_model()
-    inspector_ids = []
-    for value in inspectors or []:
-        try:
-            inspector_ids.append(value.pk if isinstance(value, User) else int(value))
-        except (TypeError, ValueError):
-            err("inspectors", "检查人员有误")
-    inspector_ids = list(dict.fromkeys(inspector_ids)) or [actor.pk]
-    inspector_users = list(User.objects.filter(pk__in=inspector_ids, is_active=True))
-    if len(inspector_users) != len(inspector_ids):
-        err("inspectors", "部分检查人员不存在或已停用")
-    if started_at is None:
-        err("started_at", "请提供开始填写时间")
-    elif not isinstance(started_at, datetime.datetime):
-        err("started_at", "开始填写时间格式有误")
-    else:
-        if timezone.is_naive(started_at):
-            started_at = timezone.make_aware(started_at)
-        if started_at > now + datetime.timedelta(minutes=1):
-            err("started_at", "开始填写时间不能晚于提交时间")
-    if plan is not None and group is not None and plan.group_id != group.pk:
-        err("plan", "所选计划不属于该检查组")
-
-    # --- the checklist
-    version = None
-    items: dict[int, ChecklistItem] = {}
-    if checklist_version is not None:
-        version_id = checklist_version.pk if isinstance(checklist_version, ChecklistVersion) else checklist_version
-        try:
-            version = ChecklistVersion.objects.select_related("template").filter(pk=int(version_id)).first()
-        except (TypeError, ValueError):
-            version = None
-        if version is None:
-            err("checklist_version", "检查表版本不存在")
-        elif not version.is_published:
-            err("checklist_version", "该检查表版本尚未发布，不能用于检查")
-        elif version.template.is_retired:
-            err("checklist_version", "该检查表已停用")
-        else:
-            items = {i.pk: i for i in version.items.all()}
-    elif answers:
-        err("checklist_version", "填写检查项时必须指定检查表版本")
-
-    parsed: list[tuple[ChecklistItem, dict, str, list[CheckedPhoto]]] = []
-    seen: set[int] = set()
-    if not isinstance(answers, list):
-        err("answers", "答案格式有误")
-        answers = []
-    for index, answer in enumerate(answers):
-        if not isinstance(answer, dict):
-            err(f"answers[{index}]", "答案格式有误")
-            continue
-        try:
-            item_id = int(answer.get("item"))
-        except (TypeError, ValueError):
-            err(f"answers[{index}].item", "检查项编号有误")
-            continue
-        if version is None:
-            continue
-        item = items.get(item_id)
-        if item is None:
-            err(f"answers[{index}].item", f"检查项 {item_id} 不属于所用检查表版本（{version}）")
-            continue
-        key = f"answers.{item_id}"
-        if item_id in seen:
-            err(key, f"检查项“{item.text[:30]}”重复作答")
-            continue
-        seen.add(item_id)
-        item_photos = _photos(answer.get("photos"), key, errors)
-        value = _answer_value(item, answer.get("value"), item_photos if answer.get("photos") else [], key, errors)
-        remark = str(answer.get("remark") or "").replace("\x00", "").strip()
-        if len(remark) > 5000:
-            err(key, "情况说明不能超过5000字")
-        if value is not None:
-            parsed.append((item, value, remark, item_photos))
-    for item in items.values():
-        if item.required and item.pk not in seen:
-            err(f"answers.{item.pk}", f"必填检查项“{item.text[:30]}”未填写")
-
-    extras: list[tuple[str, str, Sector | None, str, list[CheckedPhoto]]] = []
-    for index, extra in enumerate(extra_hazards or []):
-        key = f"extra_hazards[{index}]"
-        if not isinstance(extra, dict):
-            err(key, "补充隐患格式有误")
-            continue
-        description = str(extra.get("description") or "").replace("\x00", "").strip()
-        if not description:
-            err(f"{key}.description", "请填写隐患问题")
-        elif len(description) > 5000:
-            err(f"{key}.description", "隐患问题不能超过5000字")
-        level = extra.get("level") or HazardLevel.GENERAL
-        level = {"一般隐患": HazardLevel.GENERAL, "重大隐患": HazardLevel.MAJOR}.get(level, level)
-        if level not in HazardLevel.values:
-            err(f"{key}.level", "隐患等级只能是一般隐患或重大隐患")
-        sector = None
-        if extra.get("sector") not in (None, ""):
-            sector_id = extra["sector"].pk if isinstance(extra["sector"], Sector) else extra["sector"]
-            if target is not None:
-                sector = next((s for s in target.sectors.all() if str(s.pk) == str(sector_id)), None)
-                if sector is None:
-                    err(f"{key}.sector", "行业领域不属于该检查对象")
-        extra_photos = _photos(extra.get("photos"), f"{key}.photos", errors)
-        extras.append((description, level, sector, str(extra.get("legal_basis") or "")[:2000], extra_photos))
-    general_photos = _photos(photos, "photos", errors)
-    summary = (summary or "").replace("\x00", "").strip()
-    if len(summary) > 5000:
-        err("summary", "检查情况不能超过5000字")
-    if not answers and not extras and not summary:
-        err("answers", "请至少填写检查项、补充隐患或检查情况之一")
-
-    if errors:
-        raise InvalidInput("督导检查未保存：请按提示修改后重新提交", fields=errors)
-
-    # --- flags for the office (五（二）: 摆拍式、蜻蜓点水式)
-    answered = sum(1 for _, value, _, _ in parsed if value)
-    photo_count = len(general_photos) + sum(len(p) for *_, p in parsed) + sum(len(e[4]) for e in extras)
-    elapsed = max(0, int((now - started_at).total_seconds()))
-    too_fast = answered > 0 and elapsed < min_seconds_per_item() * answered
-
-    with transaction.atomic():
-        inspection = Inspection(
-            group=group, plan=plan, target=target, inspected_on=day, method=method, checklist_version=version,
-            summary=summary, started_at=started_at, submitted_at=now, fill_seconds=elapsed,
-            flag_no_evidence=photo_count == 0, flag_too_fast=too_fast, created_by=actor,
-        )
-        inspection._change_reason = checked_reason(reason, default="录入督导检查")
-        inspection._history_user = actor
-        inspection.save()
-        inspection.inspectors.set(inspector_users)
-        answer_rows = InspectionAnswer.objects.bulk_create([
-            InspectionAnswer(inspection=inspection, item=item, remark=remark, **value) for item, value, remark, _ in parsed
-        ])
-        hazards: list[Hazard] = []
-        for _, photo in [(None, p) for p in general_photos]:
-            _store_photo(inspection, None, photo, actor, now)
-        for (item, value, remark, item_photos), row in zip(parsed, answer_rows, strict=True):
-            stored = [_store_photo(inspection, row, p, actor, now) for p in item_photos]
-            if value.get("verdict") == InspectionAnswer.Verdict.FAIL:
-                description = f"{item.text}" + (f"：{remark}" if remark else "")
-                hazard = hazard_register(
-                    actor=actor, reason=f"督导检查发现（{target.name}，{day}）", description=description, target=target,
-                    sector=_hazard_sector(target, version), level=item.hazard_level, source=Hazard.Source.INSPECTION,
-                    inspection=inspection, checklist_item=item, legal_basis=item.legal_basis, found_at=found_at_for(day, entered=now),
-                )
-                _carry_photos(hazard, stored, actor)
-                hazards.append(hazard)
-        for description, level, sector, legal_basis, extra_photos in extras:
-            stored = [_store_photo(inspection, None, p, actor, now) for p in extra_photos]
-            hazard = hazard_register(
-                actor=actor, reason=f"督导检查补充隐患（{target.name}，{day}）", description=description, target=target,
-                sector=sector or _hazard_sector(target, version), level=level, source=Hazard.Source.MANUAL,
-                inspection=inspection, legal_basis=legal_basis, found_at=found_at_for(day, entered=now),
-            )
-            _carry_photos(hazard, stored, actor)
-            hazards.append(hazard)
-    return SubmitResult(inspection=inspection, hazards=hazards)
+    submission = validate_submission(
+        actor=actor, group=group, target=target, inspected_on=inspected_on, method=method, inspectors=inspectors,
+        checklist_version=checklist_version, answers=answers, extra_hazards=extra_hazards, photos=photos,
+        started_at=started_at, plan=plan, summary=summary, now=timezone.now(),
+    )
+    return write_submission(actor=actor, reason=reason, submission=submission)
 
 
 def _store_photo(inspection: Inspection, answer, photo: CheckedPhoto, actor, now) -> InspectionPhoto:
