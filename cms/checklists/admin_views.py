@@ -74,54 +74,81 @@ class BuilderView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         ctx["header_title"] = ctx["page_title"] = self.get_page_title()
         return ctx
 
+    # The builder's buttons: action -> (handler, needs a draft version). A handler calls one service
+    # and may return a response (else back to the builder).
     def post(self, request, *args, **kwargs):
         template = self.get_template()
         action = request.POST.get("action", "")
-        actor, post = request.user, request.POST
+        handler_name, needs_draft = self.ACTIONS.get(action, (None, False))
         draft = template.draft_version
         try:
-            if action == "new_draft":
-                draft = services.checklist_draft(actor=actor, reason="后台编辑检查表", template=template)
-                messages.success(request, f"已生成第{draft.number}版草稿，修改后请发布")
-            elif action in ("retire", "restore"):
-                services.checklist_retire(actor=actor, reason="后台停用" if action == "retire" else "后台恢复启用", template=template, retired=action == "retire")
-                messages.success(request, "检查表已停用" if action == "retire" else "检查表已恢复启用")
-            elif action == "copy":
-                copy = services.checklist_copy(actor=actor, reason="后台复制检查表", template=template, name=post.get("copy_name", ""))
-                messages.success(request, f"已复制为“{copy.name}”")
-                return redirect("checklists_builder", copy.pk)
-            elif draft is None:
-                messages.error(request, "请先点击“编辑内容”生成草稿版本")
-            elif action == "add_section":
-                services.checklist_section_save(actor=actor, reason="新增分组", version=draft, title=post.get("title", ""))
-            elif action == "rename_section":
-                section = get_object_or_404(ChecklistSection, pk=post.get("section"), version=draft)
-                services.checklist_section_save(actor=actor, reason="分组改名", version=draft, section=section, title=post.get("title", ""))
-            elif action == "delete_section":
-                services.checklist_section_delete(actor=actor, reason="删除分组", section=get_object_or_404(ChecklistSection, pk=post.get("section"), version=draft))
-            elif action in ("section_up", "section_down"):
-                services.checklist_move(actor=actor, reason="调整顺序", obj=get_object_or_404(ChecklistSection, pk=post.get("section"), version=draft),
-                                        direction=-1 if action.endswith("up") else 1)
-            elif action in ("item_up", "item_down"):
-                services.checklist_move(actor=actor, reason="调整顺序", obj=get_object_or_404(ChecklistItem, pk=post.get("item"), version=draft),
-                                        direction=-1 if action.endswith("up") else 1)
-            elif action == "delete_item":
-                services.checklist_item_delete(actor=actor, reason="删除检查项", item=get_object_or_404(ChecklistItem, pk=post.get("item"), version=draft))
-            elif action == "add_item":
-                form = ItemForm(post, version=draft)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(item_form=form))
-                services.checklist_item_save(actor=actor, reason="新增检查项", version=draft, **form.service_fields())
-                messages.success(request, "已新增检查项")
-            elif action == "publish":
-                version = services.checklist_publish(actor=actor, reason=post.get("note") or "后台发布", version=draft, note=post.get("note", ""))
-                messages.success(request, f"第{version.number}版已发布，新的督导检查将使用该版本")
-            else:
+            if handler_name is None:
                 messages.error(request, "未知操作")
+            elif needs_draft and draft is None:
+                messages.error(request, "请先点击“编辑内容”生成草稿版本")
+            else:
+                response = getattr(self, handler_name)(request, template, draft, action)
+                if response is not None:
+                    return response
         except ServiceError as exc:
             details = "；".join(f"{k}：{'、'.join(v)}" for k, v in exc.fields.items())
             messages.error(request, exc.message + (f"（{details}）" if details else ""))
         return redirect("checklists_builder", template.pk)
+
+    def _new_draft(self, request, template, draft, action):
+        draft = services.checklist_draft(actor=request.user, reason="后台编辑检查表", template=template)
+        messages.success(request, f"已生成第{draft.number}版草稿，修改后请发布")
+
+    def _retire(self, request, template, draft, action):
+        retired = action == "retire"
+        services.checklist_retire(actor=request.user, reason="后台停用" if retired else "后台恢复启用", template=template, retired=retired)
+        messages.success(request, "检查表已停用" if retired else "检查表已恢复启用")
+
+    def _copy(self, request, template, draft, action):
+        copy = services.checklist_copy(actor=request.user, reason="后台复制检查表", template=template, name=request.POST.get("copy_name", ""))
+        messages.success(request, f"已复制为“{copy.name}”")
+        return redirect("checklists_builder", copy.pk)
+
+    def _add_section(self, request, template, draft, action):
+        services.checklist_section_save(actor=request.user, reason="新增分组", version=draft, title=request.POST.get("title", ""))
+
+    def _rename_section(self, request, template, draft, action):
+        section = get_object_or_404(ChecklistSection, pk=request.POST.get("section"), version=draft)
+        services.checklist_section_save(actor=request.user, reason="分组改名", version=draft, section=section, title=request.POST.get("title", ""))
+
+    def _delete_section(self, request, template, draft, action):
+        section = get_object_or_404(ChecklistSection, pk=request.POST.get("section"), version=draft)
+        services.checklist_section_delete(actor=request.user, reason="删除分组", section=section)
+
+    def _move(self, request, template, draft, action):
+        kind, direction = action.split("_")
+        model, key = (ChecklistSection, "section") if kind == "section" else (ChecklistItem, "item")
+        services.checklist_move(actor=request.user, reason="调整顺序", obj=get_object_or_404(model, pk=request.POST.get(key), version=draft),
+                                direction=-1 if direction == "up" else 1)
+
+    def _delete_item(self, request, template, draft, action):
+        item = get_object_or_404(ChecklistItem, pk=request.POST.get("item"), version=draft)
+        services.checklist_item_delete(actor=request.user, reason="删除检查项", item=item)
+
+    def _add_item(self, request, template, draft, action):
+        form = ItemForm(request.POST, version=draft)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(item_form=form))
+        services.checklist_item_save(actor=request.user, reason="新增检查项", version=draft, **form.service_fields())
+        messages.success(request, "已新增检查项")
+
+    def _publish(self, request, template, draft, action):
+        note = request.POST.get("note", "")
+        version = services.checklist_publish(actor=request.user, reason=note or "后台发布", version=draft, note=note)
+        messages.success(request, f"第{version.number}版已发布，新的督导检查将使用该版本")
+
+    ACTIONS: dict[str, tuple[str, bool]] = {
+        "new_draft": ("_new_draft", False), "retire": ("_retire", False), "restore": ("_retire", False), "copy": ("_copy", False),
+        "add_section": ("_add_section", True), "rename_section": ("_rename_section", True),
+        "delete_section": ("_delete_section", True), "section_up": ("_move", True), "section_down": ("_move", True),
+        "item_up": ("_move", True), "item_down": ("_move", True), "delete_item": ("_delete_item", True),
+        "add_item": ("_add_item", True), "publish": ("_publish", True),
+    }
 
 
 class ItemEditView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
