@@ -172,14 +172,15 @@ def inspection_feedback(inspection) -> OfficialDocumentData:
     if feedback is not None and feedback.deadline_note.strip():
         body.append(feedback.deadline_note.strip())
     deadlines = [r.deadline for r in rows if r.deadline]
-    reply_due = getattr(feedback, "rectification_deadline", None) or (max(deadlines) if deadlines else None)
+    reply_due = (feedback.rectification_deadline if feedback is not None else None) or (max(deadlines) if deadlines else None)
     return OfficialDocumentData(
         kind="督导检查反馈意见", doc_number="", title="安全生产督导检查反馈意见",
         addressee=inspection.target.name, body="\n".join(body),
-        issuer=group.lead_department.name, issued_on=getattr(feedback, "delivered_on", None) or day, rows=rows, reply_due=reply_due)
+        issuer=group.lead_department.name, issued_on=(feedback.delivered_on if feedback is not None else None) or day, rows=rows,
+        reply_due=reply_due)
 
 
-def _feedback_record(inspection):
+def _feedback_record(inspection) -> InspectionFeedback | None:
     return InspectionFeedback.objects.filter(inspection=inspection).first()
 
 

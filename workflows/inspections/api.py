@@ -258,8 +258,10 @@ class InspectionSerializer(ApiModelSerializer):
 
     @extend_schema_field(FeedbackSerializer(allow_null=True))
     def get_feedback(self, obj):
-        feedback = getattr(obj, "feedback", None) if hasattr(obj, "feedback") else None  # reverse one-to-one may be missing
-        return FeedbackSerializer(feedback).data if feedback else None
+        try:
+            return FeedbackSerializer(obj.feedback).data
+        except InspectionFeedback.DoesNotExist:  # no feedback recorded yet
+            return None
 
 
 class InspectionFilter(FilterSet):
