@@ -270,9 +270,9 @@ class FourListsExport(ExportView):
         filename = title.replace("“", "").replace("”", "")
         ascii_name = f"four-lists-{code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
         if fmt == "docx":
-            return file_response(build_four_lists_docx(title, rows), filename=f"{filename}.docx", ascii_name=ascii_name, content_type=DOCX)
+            return file_response(build_four_lists_docx(title, rows, author=unit if unit != "全区" else selectors.OFFICE_NAME), filename=f"{filename}.docx", ascii_name=ascii_name, content_type=DOCX)
         handle = spooled_file()
-        write_xlsx(handle, [four_lists_sheet("四个清单", rows)])
+        write_xlsx(handle, [four_lists_sheet("四个清单", rows, heading=title)])
         return stream_file_response(handle, filename=f"{filename}.xlsx", ascii_name=ascii_name, content_type=XLSX)
 
 

@@ -37,9 +37,16 @@ class FourListRow:
         state = self.state + ("（逾期）" if self.is_overdue else "")
         return f"{deadline}／{state}" if state else deadline
 
+    @property
+    def deadline_state_cn(self) -> str:
+        """整改时限 as a Chinese date (2026年3月31日) over the state, for Word tables."""
+        deadline = f"{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日" if self.deadline else "未定"
+        state = self.state + ("（逾期）" if self.is_overdue else "")
+        return f"{deadline}\n{state}" if state else deadline
+
     def word_cells(self, number: int) -> tuple[str, ...]:
         return (str(number), self.target, self.inspecting_unit, self.problem, self.level, self.measures or "—",
-                self.deadline_state, self.responsible_unit or "—", self.responsible_person or "—")
+                self.deadline_state_cn, self.responsible_unit or "—", self.responsible_person or "—")
 
 
 @dataclass
@@ -103,6 +110,21 @@ class OfficialDocumentData:
     reply: str = ""
     copy_to: str = ""
     attachments: tuple[str, ...] = ()
+    is_draft: bool = False  # marked 草稿 on every page; a draft carries no number
+    blocks: tuple[DocBlock, ...] = ()  # a 通报's body as headings, paragraphs and tables (else ``body``)
+    header_name: str = ""  # 版头: 发文机关标志 (a 通报); empty = no 版头
+    printing_office: str = ""  # 版记: 印发机关 (with ``issued_on`` as 印发日期); empty = no 版记
+    rows_state_note: str = ""  # e.g. "（隐患状态截至2026年3月9日）" under the hazards table
+
+
+@dataclass(frozen=True)
+class DocBlock:
+    """One block of a 通报's body: ``heading`` (一、…), ``paragraph``, or ``table`` (``header`` + ``rows``)."""
+
+    kind: str
+    text: str = ""
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ attributes (``w:asciiTheme`` …) override explicit names, so they are removed e
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
@@ -23,7 +24,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt
+from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 FONT_TITLE = "方正小标宋简体"
@@ -38,6 +39,9 @@ SIZE_SI = Pt(14)  # 四号
 SIZE_XIAOSI = Pt(12)  # 小四
 SIZE_WU = Pt(10.5)  # 五号
 LINE_SPACING = Pt(30)  # 行距固定值 30 磅
+TABLE_SIZE = SIZE_WU  # the 四个清单 and other tables: 仿宋 五号 …
+TABLE_LINE_SPACING = Pt(13)  # … at exactly 13 pt, so a row of two lines is about 28 pt: 12+ rows on a landscape page
+RED = RGBColor(0xFF, 0x00, 0x00)
 
 A4_WIDTH = Cm(21.0)
 A4_HEIGHT = Cm(29.7)
@@ -45,6 +49,14 @@ MARGIN_TOP = Cm(3.7)
 MARGIN_BOTTOM = Cm(3.5)
 MARGIN_LEFT = Cm(2.8)
 MARGIN_RIGHT = Cm(2.8)
+TYPE_WIDTH = Emu(A4_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)  # 15.4 cm (GB/T 9704: 156 mm)
+# A landscape table page is the portrait page turned: its type area is the portrait one on its
+# side (225 × 156 mm → 22.5 × 15.4 cm here), the portrait left/right margins become top/bottom.
+LANDSCAPE_TOP = Cm(2.8)
+LANDSCAPE_BOTTOM = Cm(2.8)
+LANDSCAPE_LEFT = Cm(3.5)
+LANDSCAPE_RIGHT = Cm(3.7)
+LANDSCAPE_TYPE_WIDTH = Emu(A4_HEIGHT - LANDSCAPE_LEFT - LANDSCAPE_RIGHT)  # 22.5 cm
 
 STYLE_TITLE = "公文标题"
 STYLE_H1 = "一级标题"
@@ -151,23 +163,61 @@ def _fix_doc_defaults(doc) -> None:
 def setup_section(section, *, landscape: bool = False) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
-    section.top_margin = MARGIN_TOP
-    section.bottom_margin = MARGIN_BOTTOM
-    section.left_margin = MARGIN_LEFT
-    section.right_margin = MARGIN_RIGHT
-    section.header_distance = Cm(1.5)
-    section.footer_distance = Cm(2.8)
+    if landscape:
+        section.top_margin, section.bottom_margin = LANDSCAPE_TOP, LANDSCAPE_BOTTOM
+        section.left_margin, section.right_margin = LANDSCAPE_LEFT, LANDSCAPE_RIGHT
+        section.header_distance = section.footer_distance = Cm(1.2)
+    else:
+        section.top_margin = MARGIN_TOP
+        section.bottom_margin = MARGIN_BOTTOM
+        section.left_margin = MARGIN_LEFT
+        section.right_margin = MARGIN_RIGHT
+        section.header_distance = Cm(1.5)
+        # the number's line sits 7 mm below the type area: 35 mm − 7 mm − one 四号 line ≈ 2.3 cm
+        section.footer_distance = Cm(2.3)
+    _page_numbers(section, landscape=landscape)
 
 
-def _page_number_footer(section) -> None:
-    """公文页码: 4 号半角宋体阿拉伯数字, 左右各一条一字线 — "— 1 —", centered."""
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    paragraph = footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _clear(part) -> Paragraph:
+    """The header or footer ``part`` unlinked and emptied down to one paragraph."""
+    part.is_linked_to_previous = False
+    paragraphs = part.paragraphs
+    for extra in paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    paragraph = paragraphs[0]
+    for r in list(paragraph.runs):
+        r._r.getparent().remove(r._r)
     exact_spacing(paragraph.paragraph_format)
     paragraph.paragraph_format.first_line_indent = Pt(0)
+    return paragraph
 
+
+def _page_numbers(section, *, landscape: bool) -> None:
+    """GB/T 9704 page numbers, "— 1 —" in 4 号半角宋体: odd pages at the right, even pages at the
+    left, one character in (the document sets ``w:evenAndOddHeaders``). On a landscape table page
+    the number stands on the left edge: odd pages at the lower left, even pages at the upper left."""
+    odd = _clear(section.footer)
+    even_footer = _clear(section.even_page_footer)
+    even_header = _clear(section.even_page_header)
+    _clear(section.header)
+    one_char = SIZE_SI
+    if landscape:
+        odd.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        odd.paragraph_format.left_indent = one_char
+        even_header.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        even_header.paragraph_format.left_indent = one_char
+        _page_number_runs(odd)
+        _page_number_runs(even_header)
+    else:
+        odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        odd.paragraph_format.right_indent = one_char
+        even_footer.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        even_footer.paragraph_format.left_indent = one_char
+        _page_number_runs(odd)
+        _page_number_runs(even_footer)
+
+
+def _page_number_runs(paragraph) -> None:
     def run(text: str = ""):
         r = paragraph.add_run(text)
         format_run(r, font=FONT_SONG, size=SIZE_SI)
@@ -195,21 +245,69 @@ def _page_number_footer(section) -> None:
     run(" —")
 
 
-def new_document():
-    """An empty document in official-document layout, with the styles of 附件2."""
+def new_document(*, title: str = "", author: str = "", is_draft: bool = False):
+    """An empty document in official-document layout, with the styles of 附件2; its properties
+    say ``title``, ``author`` (the unit) and now."""
     doc = Document()
+    doc.settings.odd_and_even_pages_header_footer = True
+    _core_properties(doc, title=title, author=author)
     _fix_doc_defaults(doc)
     _paragraph_style(doc, STYLE_BODY, font=FONT_FANGSONG, size=SIZE_SAN)
     _paragraph_style(doc, STYLE_TITLE, font=FONT_TITLE, size=SIZE_ER, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph_style(doc, STYLE_H1, font=FONT_HEI, size=SIZE_SAN, indent=2)
     _paragraph_style(doc, STYLE_H2, font=FONT_KAI, size=SIZE_SAN, bold=True, indent=2)
     _paragraph_style(doc, STYLE_H3, font=FONT_FANGSONG, size=SIZE_SAN, bold=True, indent=2)
-    _paragraph_style(doc, STYLE_TABLE, font=FONT_FANGSONG, size=SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _paragraph_style(doc, STYLE_TABLE_HEAD, font=FONT_HEI, size=SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, STYLE_TABLE, font=FONT_FANGSONG, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph_style(doc, STYLE_TABLE_HEAD, font=FONT_HEI, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for name in (STYLE_TABLE, STYLE_TABLE_HEAD):
+        doc.styles[name].paragraph_format.line_spacing = TABLE_LINE_SPACING
     section = doc.sections[0]
     setup_section(section)
-    _page_number_footer(section)
+    if is_draft:
+        mark_draft(doc)
     return doc
+
+
+def _core_properties(doc, *, title: str, author: str) -> None:
+    """python-docx's template says author "python-docx", created 2013: say who and when instead."""
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0, tzinfo=None)
+    props = doc.core_properties
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
+    props.created = now
+    props.modified = now
+    props.revision = 1
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.category = ""
+    props.language = "zh-CN"
+
+
+DRAFT_MARK = "草稿"
+
+
+def mark_draft(doc) -> None:
+    """A visible 草稿 mark in red at the top of every page (odd and even headers of every section;
+    sections added later copy it through ``new_page_section``)."""
+    for section in doc.sections:
+        _draft_header(section)
+    doc._is_draft = True
+
+
+def _draft_header(section) -> None:
+    for part in (section.header, section.even_page_header):
+        paragraph = part.paragraphs[0]
+        if any(DRAFT_MARK in r.text for r in paragraph.runs):
+            continue
+        if paragraph.runs:  # the landscape even header holds the page number: the mark goes after it
+            paragraph = part.add_paragraph()
+            exact_spacing(paragraph.paragraph_format)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(f"{DRAFT_MARK}（未定稿，仅供审核）")
+        format_run(run, font=FONT_HEI, size=SIZE_SI, bold=True)
+        run.font.color.rgb = RED
 
 
 def format_run(run, *, font: str, size: Pt, bold: bool = False) -> None:
@@ -259,34 +357,148 @@ def add_paragraph(container, text: str, look: Look = BODY):
 
 _H2_RE = re.compile(r"^（[一二三四五六七八九十]+）")
 _H3_RE = re.compile(r"^\d+[.．、]")
+_H4_RE = re.compile(r"^（\d+）")
 _H1_RE = re.compile(r"^[一二三四五六七八九十]+、")
+_PHRASE_END = re.compile(r"[。：；！？]")
+
+
+def heading_phrase(line: str, marker: re.Match) -> tuple[str, str]:
+    """Split a （一）/1. paragraph into its heading phrase and the sentence after it: the phrase
+    runs to the first 。：；！？ (inclusive). A line without one is all heading when short (a
+    heading of its own), and otherwise only its number is the heading (a numbered sentence)."""
+    end = _PHRASE_END.search(line, marker.end())
+    if end is not None:
+        return line[: end.end()], line[end.end():]
+    if len(line) <= 40:
+        return line, ""
+    return marker.group(0), line[marker.end():]
 
 
 def add_prose(container, text: str, *, empty: str = "") -> None:
-    """Author's prose: one paragraph per line; lines starting （一） are 二级标题 and 1. are 三级标题."""
+    """Author's prose: one paragraph per line. A line starting 一、 （一） 1. is a heading of its
+    level: only its heading phrase takes the level's font (黑体 / 楷体 bold / 仿宋 bold), the
+    sentence after it is body text in the same paragraph."""
     lines = [line.strip() for line in (text or "").replace("\r\n", "\n").split("\n") if line.strip()]
     if not lines and empty:
         lines = [empty]
     for line in lines:
-        if _H2_RE.match(line):
-            add_paragraph(container, line, H2)
-        elif _H3_RE.match(line) and len(line) <= 40:
-            add_paragraph(container, line, H3)
-        elif _H1_RE.match(line) and len(line) <= 40:
-            add_paragraph(container, line, H1)
+        for pattern, look in ((_H1_RE, H1), (_H2_RE, H2), (_H4_RE, None), (_H3_RE, H3)):
+            marker = pattern.match(line)
+            if marker is None:
+                continue
+            if look is None:  # （1） is body text
+                add_paragraph(container, line, BODY)
+                break
+            phrase, rest = heading_phrase(line, marker)
+            if not rest:
+                add_paragraph(container, line, look)
+            else:
+                paragraph = add_paragraph(container, "", BODY)
+                format_run(paragraph.add_run(phrase), font=look.font, size=look.size, bold=look.bold)
+                format_run(paragraph.add_run(rest), font=BODY.font, size=BODY.size)
+            break
         else:
             add_paragraph(container, line, BODY)
+
+
+def add_attachment_note(container, names: Sequence[str]) -> None:
+    """附件说明: one line below the body, two characters in, "附件：" then the name(s); several are
+    numbered 1. 2.; a wrapped name lines up under the first character of the name (hanging indent);
+    no final punctuation."""
+    if not names:
+        return
+    add_paragraph(container, "", BODY)
+    char = SIZE_SAN
+    numbered = len(names) > 1
+    for index, name in enumerate(names, start=1):
+        number = f"{index}." if numbered else ""
+        prefix = "附件：" if index == 1 else ""
+        name = name.rstrip("。；;，,")
+        paragraph = add_paragraph(container, "", BODY)
+        hang = text_width("附件：" + number)
+        ind = paragraph.paragraph_format.element.get_or_add_pPr().get_or_add_ind()
+        for attr in list(ind.attrib):
+            del ind.attrib[attr]
+        left_chars = 2 + hang
+        ind.set(qn("w:left"), str(int(char.pt * 20 * left_chars)))
+        ind.set(qn("w:leftChars"), str(int(left_chars * 100)))
+        ind.set(qn("w:hanging"), str(int(char.pt * 20 * (hang if index == 1 else hang - 3))))
+        ind.set(qn("w:hangingChars"), str(int((hang if index == 1 else hang - 3) * 100)))
+        text = f"{prefix}{number}{name}"
+        format_run(paragraph.add_run(text), font=FONT_FANGSONG, size=SIZE_SAN)
+
+
+def add_signature(container, issuer: str, day, *, width=TYPE_WIDTH, keep_previous: int = 2) -> None:
+    """署名 and 成文日期: the date 4 characters from the right (2026年1月5日), the issuing office
+    centred over it, both in one borderless table row that may not split, so they never part
+    across pages; the ``keep_previous`` paragraphs before them keep with them too, so a page
+    never holds the signature alone."""
+    date_text = cn_date(day)
+    char = SIZE_SAN.pt
+    column = max(text_width(issuer), text_width(date_text)) + 1  # characters
+    right = max(0.0, 4 - (column - text_width(date_text)) / 2)
+    column_emu = Pt(char * column)
+    right_emu = Pt(char * right)
+    left_emu = Emu(int(width) - int(column_emu) - int(right_emu))
+    paragraphs = [p for p in container.paragraphs][-keep_previous:] if keep_previous else []
+    for p in paragraphs:
+        p.paragraph_format.keep_with_next = True
+    table = container.add_table(rows=1, cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    _no_borders(table)
+    for index, w in enumerate((left_emu, column_emu, right_emu)):
+        table.columns[index].width = w
+        _set_cell_width(table.rows[0].cells[index], w)
+    _cant_split(table.rows[0])
+    cell = table.rows[0].cells[1]
+    for index, text in enumerate((issuer, date_text)):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.style = container.styles[STYLE_BODY] if hasattr(container, "styles") else paragraph.style
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        exact_spacing(paragraph.paragraph_format)
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        paragraph.paragraph_format.keep_with_next = index == 0
+        format_run(paragraph.add_run(text), font=FONT_FANGSONG, size=SIZE_SAN)
+    for other in (table.rows[0].cells[0], table.rows[0].cells[2]):
+        exact_spacing(other.paragraphs[0].paragraph_format)
+    return table
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
 
 
 def new_page_section(doc, *, landscape: bool):
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     exact_spacing(doc.paragraphs[-1].paragraph_format)  # the paragraph that carries the section break
     setup_section(section, landscape=landscape)
+    if getattr(doc, "_is_draft", False):
+        _draft_header(section)
     return section
 
 
 def cn_date(value) -> str:
+    """成文日期 style: 2026年1月5日 (year in full, no leading zeros)."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def text_width(text: str) -> float:
+    """Width in characters of the body font: Chinese and full-width characters count 1, ASCII ½."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
 
 def to_bytes(doc) -> bytes:
@@ -304,13 +516,45 @@ def _set_cell_width(cell, width) -> None:
     cell.width = width
 
 
+def _cant_split(row) -> None:
+    """The row may not break across pages (``w:cantSplit``)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+
+
 def _mark_header_row(row) -> None:
+    """A header row: repeated at the top of every page (``w:tblHeader``), never split."""
+    _cant_split(row)
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
-    cant_split = OxmlElement("w:cantSplit")
-    tr_pr.append(cant_split)
+
+
+def table_spacing(paragraph_format) -> None:
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = TABLE_LINE_SPACING
+    paragraph_format.space_before = Pt(0)
+    paragraph_format.space_after = Pt(0)
+
+
+CELL_MARGIN_SIDE = Cm(0.1)
+CELL_MARGIN_TOP = Cm(0.05)
+
+
+def _cell_margins(table, *, left_right=CELL_MARGIN_SIDE, top_bottom=CELL_MARGIN_TOP) -> None:
+    """Narrow cell margins (w:tblCellMar) so the columns hold more text per line."""
+    tbl_pr = table._tbl.tblPr
+    margins = tbl_pr.find(qn("w:tblCellMar"))
+    if margins is None:
+        margins = OxmlElement("w:tblCellMar")
+        tbl_pr.append(margins)
+    for side, value in (("top", top_bottom), ("left", left_right), ("bottom", top_bottom), ("right", left_right)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(value.twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
 
 
 def _format_cell(cell, text: str, look: Look) -> None:
@@ -318,15 +562,52 @@ def _format_cell(cell, text: str, look: Look) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.style = cell.part.document.styles[look.style]
     paragraph.alignment = look.align
-    exact_spacing(paragraph.paragraph_format)
+    table_spacing(paragraph.paragraph_format)
     paragraph.paragraph_format.first_line_indent = Pt(0)
     run = paragraph.add_run(text)
     format_run(run, font=look.font, size=look.size, bold=look.bold)
 
 
-TABLE_HEAD = Look(STYLE_TABLE_HEAD, FONT_HEI, SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.CENTER)
-TABLE_CELL = Look(STYLE_TABLE, FONT_FANGSONG, SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.LEFT)
-TABLE_CELL_CENTER = Look(STYLE_TABLE, FONT_FANGSONG, SIZE_XIAOSI, align=WD_ALIGN_PARAGRAPH.CENTER)
+TABLE_HEAD = Look(STYLE_TABLE_HEAD, FONT_HEI, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+TABLE_CELL = Look(STYLE_TABLE, FONT_FANGSONG, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
+TABLE_CELL_CENTER = Look(STYLE_TABLE, FONT_FANGSONG, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _new_table(container, n_rows: int, widths: Sequence):
+    table = container.add_table(rows=n_rows, cols=len(widths))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False  # w:tblLayout fixed: the widths below hold
+    _cell_margins(table)
+    for index, width in enumerate(widths):
+        table.columns[index].width = width
+        for row in table.rows:
+            _set_cell_width(row.cells[index], width)
+    return table
+
+
+def add_table(container, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence,
+              *, centered_columns: Iterable[int] = (0,)) -> None:
+    """A small table (a 通报's figures, a 三单's hazards): one header row repeated on every page,
+    no row split across pages. For the few rows of a letter python-docx's own rows are fine."""
+    table = _new_table(container, 1 + len(rows), widths)
+    centered = set(centered_columns)
+    for index, title in enumerate(header):
+        _format_cell(table.rows[0].cells[index], str(title), TABLE_HEAD)
+    _mark_header_row(table.rows[0])
+    for r, values in enumerate(rows, start=1):
+        row = table.rows[r]
+        _cant_split(row)
+        for index, value in enumerate(values):
+            look = TABLE_CELL_CENTER if index in centered else TABLE_CELL
+            _format_cell(row.cells[index], "", look)
+            lines = str(value if value is not None else "").split("\n")
+            run = row.cells[index].paragraphs[0].runs[0]
+            for n, line in enumerate(lines):
+                if n:
+                    run.add_break()
+                run.add_text(line)
+    return table
 
 
 @dataclass(frozen=True)
@@ -349,14 +630,8 @@ def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence
     read once, while saving.
     """
     n_cols = sum(max(1, len(g.columns)) for g in groups)
-    table = container.add_table(rows=3, cols=n_cols)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False  # w:tblLayout fixed: the widths below hold
-    for index, width in enumerate(widths):
-        table.columns[index].width = width
-        for row in table.rows:
-            _set_cell_width(row.cells[index], width)
+    assert n_cols == len(widths), "one width per column"
+    table = _new_table(container, 3, widths)
     head1, head2 = table.rows[0], table.rows[1]
     col = 0
     merges = []
@@ -373,6 +648,7 @@ def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence
             merges.append((0, col, 1, col))
             col += 1
     template_tr = table.rows[2]._tr
+    _cant_split(table.rows[2])  # every data row is a copy of this one: none splits across pages
     centered = set(centered_columns)
     for index, cell in enumerate(table.rows[2].cells):
         _format_cell(cell, "", TABLE_CELL_CENTER if index in centered else TABLE_CELL)
@@ -389,7 +665,7 @@ def add_grouped_table(container, groups: Sequence[ColumnGroup], widths: Sequence
     for row in (head1, head2):
         _mark_header_row(row)
         for p in row._tr.iter(qn("w:p")):  # also the empty paragraph of a vertically merged cell
-            exact_spacing(Paragraph(p, table).paragraph_format)
+            table_spacing(Paragraph(p, table).paragraph_format)
     # The data rows are not built here: the template row stays in the table with a marker in each
     # w:t, and ``to_bytes`` writes one filled-in copy of its XML text per row straight into
     # word/document.xml. A row of the 四个清单 is 6 KB of XML; as lxml elements a month of a city

@@ -15,9 +15,11 @@ from .docx_base import (
     BODY,
     H1,
     H2,
+    LANDSCAPE_TYPE_WIDTH,
     SUBTITLE_KAI,
     TITLE,
     ColumnGroup,
+    add_attachment_note,
     add_grouped_table,
     add_paragraph,
     add_prose,
@@ -35,8 +37,10 @@ FOUR_LIST_GROUPS = (
     ColumnGroup("整改清单", ("整改措施", "整改时限/状态")),
     ColumnGroup("责任清单", ("责任单位", "责任人")),
 )
-# Landscape A4 leaves 29.7 − 2 × 2.8 = 24.1 cm.
-FOUR_LIST_WIDTHS = tuple(Cm(w) for w in (1.3, 3.0, 2.4, 5.0, 1.9, 3.9, 2.6, 2.3, 1.7))
+# The landscape type area is 22.5 cm wide (docx_base.LANDSCAPE_TYPE_WIDTH); 仿宋 五号 in 0.1 cm cell
+# margins: 隐患问题 holds 15 characters a line, a Chinese date (2026年12月10日) fits 整改时限 on one.
+FOUR_LIST_WIDTHS = tuple(Cm(w) for w in (0.9, 2.6, 1.9, 5.2, 1.7, 3.1, 3.3, 2.3, 1.5))
+assert abs(sum(int(w) for w in FOUR_LIST_WIDTHS) - int(LANDSCAPE_TYPE_WIDTH)) < int(Cm(0.01))
 
 
 def report_title(year: int, month: int) -> str:
@@ -114,15 +118,16 @@ def _add_head(doc, title: str, unit_name: str, report_date) -> None:
 
 def _add_annex(doc, title: str, rows: Iterable[FourListRow]) -> None:
     new_page_section(doc, landscape=True)
-    add_paragraph(doc, "附件：", ANNEX_MARK)
+    add_paragraph(doc, "附件", ANNEX_MARK)
     add_paragraph(doc, title, TITLE)
     add_grouped_table(doc, FOUR_LIST_GROUPS, FOUR_LIST_WIDTHS,
                       (row.word_cells(n) for n, row in enumerate(rows, start=1)), centered_columns=(0, 4))
 
 
 def build_monthly_report(data: MonthlyReportData) -> bytes:
-    doc = new_document()
-    _add_head(doc, report_title(data.year, data.month), data.unit_name, data.report_date)
+    title = report_title(data.year, data.month)
+    doc = new_document(title=f"{data.unit_name}{title}", author=data.unit_name, is_draft=getattr(data, "is_draft", False))
+    _add_head(doc, title, data.unit_name, data.report_date)
     add_paragraph(doc, "一、监管对象底数", H1)
     for line in baseline_paragraphs(data.baseline):
         add_paragraph(doc, line, BODY)
@@ -137,16 +142,16 @@ def build_monthly_report(data: MonthlyReportData) -> bytes:
     add_paragraph(doc, "五、下一步工作打算", H1)
     add_prose(doc, data.next_steps, empty="（待填写：根据存在的主要问题，提出针对性对策措施。）" if draft else "无。")
     annex = annex_title(data.year, data.month, data.unit_name)
-    add_paragraph(doc, "", BODY)
-    add_paragraph(doc, f"附件：{annex}", BODY)
+    add_attachment_note(doc, [annex])
     _add_annex(doc, annex, data.rows)
     return to_bytes(doc)
 
 
 def build_district_report(data: DistrictReportData) -> bytes:
     """区安办 roll-up: 有任务完成情况、有问题分析、有工作措施、有建议意见."""
-    doc = new_document()
-    _add_head(doc, f"{data.year}年{data.month}月全区安全生产常态化督导检查情况", data.unit_name, data.report_date)
+    title = f"{data.year}年{data.month}月全区安全生产常态化督导检查情况"
+    doc = new_document(title=title, author=data.unit_name, is_draft=getattr(data, "is_draft", False))
+    _add_head(doc, title, data.unit_name, data.report_date)
     departments = data.departments
     district = data.figures  # counted by workflows.reporting.figures: units + others = total, exactly
     total_groups = sum(d.facts.group_count for d in departments)
@@ -202,8 +207,7 @@ def build_district_report(data: DistrictReportData) -> bytes:
         add_paragraph(doc, f"{index}．{line}" if len(data.suggestions) > 1 else line, BODY)
 
     annex = annex_title(data.year, data.month, "全区")
-    add_paragraph(doc, "", BODY)
-    add_paragraph(doc, f"附件：{annex}", BODY)
+    add_attachment_note(doc, [annex])
     _add_annex(doc, annex, data.rows)
     return to_bytes(doc)
 
@@ -219,9 +223,9 @@ def _cn_number(n: int) -> str:
     return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
 
 
-def build_four_lists_docx(title: str, rows: Iterable[FourListRow]) -> bytes:
+def build_four_lists_docx(title: str, rows: Iterable[FourListRow], *, author: str = "") -> bytes:
     """The 四个清单 alone (a unit and a month or any range), landscape, header on every page."""
-    doc = new_document()
+    doc = new_document(title=title, author=author)
     setup_section(doc.sections[0], landscape=True)
     add_paragraph(doc, title, TITLE)
     add_grouped_table(doc, FOUR_LIST_GROUPS, FOUR_LIST_WIDTHS,

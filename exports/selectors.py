@@ -12,6 +12,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.db.models import Q, QuerySet
@@ -28,6 +29,7 @@ from workflows.reporting.selectors import report_content, report_is_frozen
 from .data import (
     DepartmentMonth,
     DistrictReportData,
+    DocBlock,
     FourListRow,
     HistoryRow,
     LedgerRow,
@@ -35,7 +37,7 @@ from .data import (
     OfficialDocumentData,
 )
 
-OFFICE_NAME = "荔城区安委会办公室"
+OFFICE_NAME = "荔城区人民政府安全生产委员会办公室"  # the full name (as the 通报 and the notice sign)
 
 
 # ---------------------------------------------------------------- hazards as rows
@@ -129,37 +131,156 @@ def district_report_data(year: int, month: int, *, today: datetime.date | None =
 
 
 ORDER_TITLES = {"assignment": "安全生产工作交办单", "reminder": "安全生产工作提醒单", "supervision": "安全生产隐患督办单"}
-ORDER_LEADS = {
-    "assignment": "经督导检查，发现你单位存在以下安全生产问题隐患，现予交办，请按要求组织整改。",
-    "reminder": "下列隐患问题的整改时限已到或即将到期，现予提醒，请抓紧整改落实。",
-    "supervision": "下列隐患问题危险性大、治理难度高，现予挂牌督办，请按整改方案落实整改，整改完成后报区安办复核销号。",
-}
+DISTRICT = "荔城区"
+_JURISDICTION_SUFFIX = {"street": "办事处", "town": "人民政府", "park": "管委会"}
+
+
+def office_template():
+    """The office's 公文版式 (版头 name, 发文机关全称, 抄送, 印发机关), edited in the admin settings."""
+    from notices.models import OfficeDocumentSettings
+
+    return OfficeDocumentSettings.load()
+
+
+def department_full_name(department) -> str:
+    """区应急管理局 → 荔城区应急管理局; the office → its full name from the settings."""
+    if department is None:
+        return ""
+    if department.kind == Department.Kind.OFFICE:
+        return office_template().issuing_office
+    name = department.name
+    return DISTRICT + name[1:] if name.startswith("区") else name
+
+
+def jurisdiction_full_name(jurisdiction) -> str:
+    """拱辰街道 → 拱辰街道办事处, 北高镇 → 北高镇人民政府, 黄石工业园区 → 黄石工业园区管委会."""
+    if jurisdiction is None:
+        return ""
+    suffix = _JURISDICTION_SUFFIX.get(jurisdiction.kind, "")
+    return jurisdiction.name if jurisdiction.name.endswith(suffix) else jurisdiction.name + suffix
+
+
+def _snapshot_row(item: dict) -> FourListRow:
+    deadline = item.get("deadline")
+    return FourListRow(
+        target=item.get("target", ""), inspecting_unit="", problem=item.get("problem", ""), level=item.get("level", ""),
+        measures=item.get("measures", ""), deadline=datetime.date.fromisoformat(deadline) if deadline else None,
+        state=item.get("state", ""), responsible_unit=item.get("responsible_unit", ""),
+        responsible_person=item.get("responsible_person", ""), code=item.get("code", ""), sector=item.get("sector", ""),
+        jurisdiction=item.get("jurisdiction", ""), is_prominent=bool(item.get("is_prominent")),
+        is_overdue=bool(item.get("is_overdue")))
+
+
+_DUE_CLAUSE = re.compile(r"请于\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*前|请于\s*\d{4}-\d{1,2}-\d{1,2}\s*前")
+
+
+def _order_matter(content: str, rows: tuple[FourListRow, ...]) -> str:
+    """The order's 事项 without what the document states elsewhere: the due date (said once, at
+    the end) and the listed hazards' codes and descriptions (they are in the table)."""
+    text = _DUE_CLAUSE.sub("", content or "")
+    for row in rows:
+        text = text.replace(row.problem[:200], "") if row.problem else text
+        text = re.sub(re.escape(row.code) + r"(（[^）]*）)?", "", text) if row.code else text
+    text = re.sub(r"[：:；;，,、\s]+(?=[。；]|$)", "", text).strip(" ：:；;，,、")
+    return text if len(re.sub(r"[^\u4e00-\u9fff]", "", text)) >= 6 else ""
+
+
+def _order_lead(kind: str, recipient_kind: str, recipient: str, rows: tuple[FourListRow, ...]) -> str:
+    """The opening sentence, per order kind and addressee: a unit is told about its own hazards
+    ("你单位存在"), a department about the enterprises of its sector, a town about its area."""
+    own = bool(rows) and all(r.responsible_unit == recipient or r.target == recipient for r in rows)
+    targets = "、".join(dict.fromkeys(r.target for r in rows if r.target))
+    count = f"{len(rows)}项" if rows else ""
+    if own or not rows:
+        subject = "你单位存在以下安全生产隐患问题"
+    elif recipient_kind == "jurisdiction":
+        subject = f"你辖区内的{targets}存在以下安全生产隐患问题{count}"
+    else:
+        subject = f"你单位主管行业领域的{targets}存在以下安全生产隐患问题{count}"
+    urge = "请抓紧整改" if own else "请督促责任单位抓紧整改"
+    if kind == "assignment":
+        return f"经督导检查，{subject}，现予交办，{urge}，确保按期整改到位。"
+    if kind == "reminder":
+        return f"经跟踪核查，{subject}，整改时限已到或即将届满，现予提醒，{urge}，逾期未整改的将予以挂牌督办。"
+    if kind == "supervision":
+        return (f"经督导检查，{subject}，危险性大、治理难度高，现予挂牌督办。{urge}，严格按照整改方案落实整改，"
+                "整改完成后报区安办复核销号。")
+    return f"{subject}。"
 
 
 def order_document(order) -> OfficialDocumentData:
+    """A 三单 as it was issued: the hazards, their state and deadline at issue (``Order.snapshot``),
+    whatever happened since; the full names of sender and recipient; the due date said once."""
     kind = getattr(order, "kind", "")
     kind_label = order.get_kind_display() if hasattr(order, "get_kind_display") else "三单"
-    issuer = order.issuing_department.name if getattr(order, "issuing_department_id", None) else OFFICE_NAME
-    content = (order.content or "").strip()
-    body = ORDER_LEADS.get(kind, "") + ("\n" + content if content else "")
+    snapshot = getattr(order, "snapshot", None) or {}
+    issued_on = local_date(order.issued_at) or timezone.localdate()
+    if snapshot:
+        rows = tuple(_snapshot_row(item) for item in snapshot.get("hazards", []))
+    else:  # not issued through order_issue (never in practice since the snapshot exists): today's state
+        rows = tuple(four_list_rows(order.hazards.all(), today=issued_on))
+    issuer = department_full_name(order.issuing_department) if getattr(order, "issuing_department_id", None) \
+        else office_template().issuing_office
+    if order.recipient_department_id:
+        recipient, recipient_kind = department_full_name(order.recipient_department), "department"
+    else:
+        recipient, recipient_kind = jurisdiction_full_name(order.recipient_jurisdiction), "jurisdiction"
+    short_recipient = getattr(order, "recipient_name", "")
+    lead = _order_lead(kind, recipient_kind, short_recipient, rows)
+    matter = _order_matter(order.content, rows)
+    body = lead + ("\n" + matter if matter else "")
     return OfficialDocumentData(
         kind=kind_label, doc_number=order.number, title=ORDER_TITLES.get(kind, kind_label),
-        addressee=getattr(order, "recipient_name", ""), body=body, issuer=issuer,
-        issued_on=local_date(order.issued_at) or timezone.localdate(),
-        rows=tuple(four_list_rows(order.hazards.all())), reply_due=order.due_date,
-        reply=getattr(order, "reply", "") or "")
+        addressee=recipient, body=body, issuer=issuer, issued_on=issued_on,
+        rows=rows, reply_due=order.due_date, reply=getattr(order, "reply", "") or "",
+        rows_state_note=f"（隐患状态为{issued_on.year}年{issued_on.month}月{issued_on.day}日发文时的状态）" if rows else "")
+
+
+def rows_as_of(hazards: QuerySet, day: datetime.date) -> tuple[FourListRow, ...]:
+    """The hazards as their history says they were at the end of ``day`` (a letter or a notice
+    states them as at its date, not as at the day it is printed)."""
+    tz = timezone.get_current_timezone()
+    moment = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    states, levels = dict(HazardState.choices), dict(HazardLevel.choices)
+    rows = []
+    for hazard in hazards.select_related("target", "sector", "jurisdiction", "responsible_department",
+                                         "responsible_jurisdiction").order_by("found_at", "id"):
+        then = (hazard.history.filter(history_date__lt=moment).order_by("-history_date", "-history_id").first()
+                # typed in after the date (an inspection recorded late): as it was registered
+                or hazard.history.order_by("history_date", "history_id").first() or hazard)
+        if then.responsible_kind == Hazard.ResponsibleKind.TARGET:
+            unit = hazard.target.name
+        else:
+            unit = (Department.objects.filter(pk=then.responsible_department_id).values_list("name", flat=True).first()
+                    or Jurisdiction.objects.filter(pk=then.responsible_jurisdiction_id).values_list("name", flat=True).first() or "")
+        rows.append(FourListRow(
+            target=hazard.target.name, inspecting_unit="", problem=then.description,
+            level=levels.get(then.level, then.level) + ("（突出）" if then.is_prominent else ""),
+            measures=then.rectification_measures, deadline=then.deadline, state=states.get(then.state, then.state),
+            responsible_unit=unit, responsible_person=then.responsible_person, code=then.code,
+            found_on=local_date(then.found_at), sector=hazard.sector.name, jurisdiction=hazard.jurisdiction.name,
+            is_prominent=then.is_prominent,
+            is_overdue=then.state != HazardState.CLOSED and then.deadline is not None and then.deadline < day))
+    return tuple(rows)
+
+
+def _method_phrase(inspection) -> str:
+    """以“四不两直”方式 — the notice's own term keeps its quotation marks; the others read plain."""
+    label = inspection.get_method_display()
+    return f"以“{label}”方式" if label == "四不两直" else f"以{label}方式"
 
 
 def inspection_feedback(inspection) -> OfficialDocumentData:
     """督导检查反馈意见 to the inspected unit (五（三）: 第一时间向被督导检查的单位反馈意见): the
-    feedback record's problems and suggestions when the group wrote one, and the hazards found."""
+    feedback record's problems and suggestions when the group wrote one, and the hazards found,
+    in the state they were in on the letter's date."""
     group = inspection.group
-    hazards = Hazard.objects.filter(inspection=inspection)
-    rows = tuple(four_list_rows(hazards))
-    majors = sum(1 for r in rows if r.level.startswith("重大"))
     feedback = _feedback_record(inspection)
     day = inspection.inspected_on
-    body = [f"{day.year}年{day.month}月{day.day}日，{group.name}以{inspection.get_method_display()}方式对你单位开展安全生产督导检查。"]
+    letter_day = (feedback.delivered_on if feedback is not None else None) or day
+    rows = rows_as_of(Hazard.objects.filter(inspection=inspection), letter_day)
+    majors = sum(1 for r in rows if r.level.startswith("重大"))
+    body = [f"{day.year}年{day.month}月{day.day}日，{group.name}{_method_phrase(inspection)}对你单位开展安全生产督导检查。"]
     body.append(f"本次督导检查发现隐患问题{len(rows)}项，其中重大隐患问题{majors}项、一般隐患问题{len(rows) - majors}项。" if rows
                 else "本次督导检查未发现隐患问题，请继续落实安全生产主体责任，强化风险排查和隐患自查自改。")
     if feedback is not None and feedback.problems.strip():
@@ -176,8 +297,8 @@ def inspection_feedback(inspection) -> OfficialDocumentData:
     return OfficialDocumentData(
         kind="督导检查反馈意见", doc_number="", title="安全生产督导检查反馈意见",
         addressee=inspection.target.name, body="\n".join(body),
-        issuer=group.lead_department.name, issued_on=(feedback.delivered_on if feedback is not None else None) or day, rows=rows,
-        reply_due=reply_due)
+        issuer=department_full_name(group.lead_department), issued_on=letter_day, rows=rows, reply_due=reply_due,
+        rows_state_note=f"（隐患状态截至{letter_day.year}年{letter_day.month}月{letter_day.day}日）" if rows else "")
 
 
 def _feedback_record(inspection) -> InspectionFeedback | None:
@@ -230,14 +351,82 @@ def stream_text(stream) -> str:
     return "\n".join(lines)
 
 
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if hasattr(value, "source"):  # rich text
+        return " ".join(html_lines(value.source))
+    return str(value)
+
+
+NOTICE_HAZARD_HEADER = ("序号", "属地", "排查对象", "隐患问题", "隐患等级", "整改时限", "状态")
+
+
+def _hazard_table(rows: tuple[FourListRow, ...]) -> DocBlock:
+    return DocBlock("table", header=NOTICE_HAZARD_HEADER, rows=tuple(
+        (str(n), r.jurisdiction, r.target, r.problem, r.level, cn_date(r.deadline) if r.deadline else "未定",
+         r.state + ("（逾期）" if r.is_overdue else "")) for n, r in enumerate(rows, start=1)))
+
+
+def cn_date(value: datetime.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def notice_blocks(stream, *, as_of: datetime.date | None) -> tuple[DocBlock, ...]:
+    """A 通报's body as the Word document lays it out: headings, paragraphs, and every table
+    block — the figures and the named hazards — as a real table. ``as_of``: the hazards as they
+    were on the notice's date (a published notice); ``None``: as they are now (a draft)."""
+    blocks: list[DocBlock] = []
+    for child in stream or []:
+        kind, value = child.block_type, child.value
+        if kind == "heading":
+            blocks.append(DocBlock("heading", str(value)))
+        elif kind == "paragraph":
+            blocks += [DocBlock("paragraph", line) for line in html_lines(getattr(value, "source", str(value)))]
+        elif kind == "table":
+            header = tuple(str(c.get("heading", "")) for c in value.columns)
+            rows = tuple(tuple(_cell_text(v) for v in row.get("values", [])) for row in value.row_data)
+            if getattr(value, "caption", ""):
+                blocks.append(DocBlock("caption", str(value.caption)))
+            blocks.append(DocBlock("table", header=header, rows=rows))
+        elif kind == "hazards":
+            ids = [h.pk for h in value.get("hazards", []) if h is not None]
+            if value.get("heading"):
+                blocks.append(DocBlock("caption", value["heading"]))
+            hazards = Hazard.objects.filter(pk__in=ids)
+            rows = rows_as_of(hazards, as_of) if as_of else tuple(four_list_rows(hazards))
+            blocks.append(_hazard_table(rows))
+        elif kind == "units":
+            names = [d.name for d in value.get("departments", []) if d is not None] + \
+                    [j.name for j in value.get("jurisdictions", []) if j is not None]
+            heading = value.get("heading") or "涉及单位"
+            if names:
+                blocks.append(DocBlock("paragraph", f"{heading}：{'、'.join(names)}。"))
+            if (value.get("note") or "").strip():
+                blocks.append(DocBlock("paragraph", value["note"].strip()))
+        else:  # a block type added later: its indexed text, so nothing is lost
+            blocks += [DocBlock("paragraph", str(t)) for t in child.block.get_searchable_content(value)]
+    return tuple(blocks)
+
+
 def notice_document(page) -> OfficialDocumentData:
+    """A 通报 as a 公文: 版头 and 版记 from the office's settings; a draft (not yet published) is
+    marked as one and shows the hazards as they are now, a published one as at its date."""
+    template = office_template()
     attachments = tuple(a.display_title for a in page.attachments.all()) if hasattr(page, "attachments") else ()
     addressee = getattr(page, "addressee_text", "") or "、".join(
         [d.name for d in page.addressee_departments.all()] + [j.name for j in page.addressee_jurisdictions.all()])
+    is_draft = not getattr(page, "live", True)
+    issued_on = getattr(page, "issued_on", None) or timezone.localdate()
+    body = getattr(page, "body", None)
     return OfficialDocumentData(
-        kind="通报", doc_number=getattr(page, "document_number", ""), title=page.title, addressee=addressee,
-        body=stream_text(getattr(page, "body", None)), issuer=getattr(page, "issuing_office", "") or OFFICE_NAME,
-        issued_on=getattr(page, "issued_on", None) or timezone.localdate(), attachments=attachments)
+        kind="通报", doc_number=(getattr(page, "document_number", "") or "").strip(), title=page.title, addressee=addressee,
+        body=stream_text(body), issuer=getattr(page, "issuing_office", "") or template.issuing_office,
+        issued_on=issued_on, attachments=attachments, is_draft=is_draft,
+        blocks=notice_blocks(body, as_of=None if is_draft else issued_on),
+        header_name=template.header_name, printing_office=template.printing_office, copy_to=template.copy_to)
 
 
 # ---------------------------------------------------------------- history

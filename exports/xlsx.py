@@ -1,4 +1,7 @@
-"""Excel exports (openpyxl): Chinese headers, dates as real dates, widths set, header frozen.
+"""Excel exports (openpyxl): a title row, Chinese headers (grouped for the 四个清单), dates as
+real dates, widths set, header frozen, an autofilter over the data, long text wrapped, and
+print set-up — A4 landscape, fit to one page wide, the title and header rows repeated on every
+printed page.
 
 Every sheet is written in write-only mode, row by row, so memory stays bounded whatever the
 number of rows; ``write_xlsx`` streams into a file the caller serves.
@@ -16,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from cms.inputs import spreadsheet_cell
 
@@ -26,6 +30,10 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 HEADER_FONT = Font(name="黑体", bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_FONT = Font(name="黑体", bold=True, size=16)
+TITLE_ALIGN = Alignment(horizontal="center", vertical="center")
+WRAP_ALIGN = Alignment(vertical="top", wrap_text=True)
+WRAP_FROM_WIDTH = 18  # columns this wide or wider hold sentences: wrapped
 
 
 @dataclass(frozen=True)
@@ -37,10 +45,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ColumnGroup:
+    """A header group over ``size`` consecutive columns (``size`` 1 with no title = a column alone)."""
+
+    title: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Sheet:
     title: str
     columns: Sequence[Column]
     rows: Iterable[Any]
+    heading: str = ""  # the title row above the header (merged across the columns)
+    groups: Sequence[ColumnGroup] = ()  # a grouped header row above the column titles
+    wrap: bool = True  # wrap the wide text columns (off for very large dumps: a styled cell costs)
 
 
 def _clean(value):
@@ -48,22 +67,59 @@ def _clean(value):
     return spreadsheet_cell(value)
 
 
+def _header_cell(ws, value, *, font=HEADER_FONT, fill=HEADER_FILL, align=HEADER_ALIGN) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    cell.alignment = align
+    return cell
+
+
 def _write_sheet(wb: Workbook, sheet: Sheet) -> int:
     ws = wb.create_sheet(sheet.title[:31])
+    n_cols = len(sheet.columns)
+    last = get_column_letter(n_cols)
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
-    header = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(ws, value=column.title)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGN
-        header.append(cell)
-    ws.append(header)
+    header_row = 1 + bool(sheet.heading) + bool(sheet.groups)
+    # everything written at the top of the sheet's XML is set before the first row
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = f"1:{header_row}"
+    if sheet.heading:
+        ws.row_dimensions[1].height = 30
+        ws.append([_header_cell(ws, sheet.heading, font=TITLE_FONT, fill=None, align=TITLE_ALIGN)])
+        ws.merged_cells.add(f"A1:{last}1")
+    if sheet.groups:
+        row, col = [], 1
+        group_row = header_row - 1
+        for group in sheet.groups:
+            row.append(_header_cell(ws, group.title or sheet.columns[col - 1].title))
+            row += [_header_cell(ws, None) for _ in range(group.size - 1)]
+            if group.size > 1:
+                ws.merged_cells.add(f"{get_column_letter(col)}{group_row}:{get_column_letter(col + group.size - 1)}{group_row}")
+            elif not group.title:  # a column alone: its title spans both header rows
+                ws.merged_cells.add(f"{get_column_letter(col)}{group_row}:{get_column_letter(col)}{header_row}")
+            col += group.size
+        ws.append(row)
+    alone = set()
+    if sheet.groups:
+        col = 0
+        for group in sheet.groups:
+            if group.size == 1 and not group.title:
+                alone.add(col)
+            col += group.size
+    ws.append([_header_cell(ws, None if index in alone else column.title) for index, column in enumerate(sheet.columns)])
     date_columns = {i: (DATE_FORMAT if c.kind == "date" else DATETIME_FORMAT)
                     for i, c in enumerate(sheet.columns) if c.kind in ("date", "datetime")}
     bool_columns = {i for i, c in enumerate(sheet.columns) if c.kind == "bool"}
+    wrap_columns = {i for i, c in enumerate(sheet.columns) if sheet.wrap and c.kind == "text" and c.width >= WRAP_FROM_WIDTH}
     count = 0
     for row in sheet.rows:
         values = []
@@ -77,10 +133,15 @@ def _write_sheet(wb: Workbook, sheet: Sheet) -> int:
                 values.append(cell)
             elif index in bool_columns:
                 values.append("是" if value else "否")
+            elif index in wrap_columns:
+                cell = WriteOnlyCell(ws, value=_clean(value))
+                cell.alignment = WRAP_ALIGN
+                values.append(cell)
             else:
                 values.append(_clean(value))
         ws.append(values)
         count += 1
+    ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
     return count
 
 
@@ -124,12 +185,20 @@ def _numbered(columns: Sequence[Column]) -> tuple[Column, ...]:
             *(Column(c.title, c.width, (lambda f: lambda pair: f(pair[1]))(c.value), c.kind) for c in columns))
 
 
-def four_lists_sheet(title: str, rows: Iterable[FourListRow]) -> Sheet:
-    return Sheet(title, _numbered(FOUR_LIST_COLUMNS), enumerate(rows, start=1))
+# 序号 and 隐患编号 alone, then the four lists over their columns of FOUR_LIST_COLUMNS
+FOUR_LIST_GROUPS = (
+    ColumnGroup("", 1), ColumnGroup("", 1), ColumnGroup("排查清单", 5), ColumnGroup("隐患清单", 3),
+    ColumnGroup("整改清单", 4), ColumnGroup("责任清单", 2),
+)
 
 
-def build_four_lists_xlsx(rows: Iterable[FourListRow], *, title: str = "四个清单") -> bytes:
-    return xlsx_bytes([four_lists_sheet(title, rows)])
+def four_lists_sheet(title: str, rows: Iterable[FourListRow], *, heading: str = "") -> Sheet:
+    return Sheet(title, _numbered(FOUR_LIST_COLUMNS), enumerate(rows, start=1), heading=heading or title,
+                 groups=FOUR_LIST_GROUPS)
+
+
+def build_four_lists_xlsx(rows: Iterable[FourListRow], *, title: str = "四个清单", heading: str = "") -> bytes:
+    return xlsx_bytes([four_lists_sheet(title, rows, heading=heading)])
 
 
 LEDGER_COLUMNS: tuple[Column, ...] = (
@@ -157,7 +226,7 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
 
 
 def ledger_sheet(rows: Iterable[LedgerRow]) -> Sheet:
-    return Sheet("隐患台账", _numbered(LEDGER_COLUMNS), enumerate(rows, start=1))
+    return Sheet("隐患台账", _numbered(LEDGER_COLUMNS), enumerate(rows, start=1), heading="隐患台账")
 
 
 def build_ledger_xlsx(rows: Iterable[LedgerRow]) -> bytes:
@@ -185,7 +254,8 @@ HISTORY_COLUMNS: tuple[Column, ...] = (
 
 def write_history_xlsx(target, rows: Iterable[HistoryRow]) -> int:
     """The audit history of hazards, streamed row by row into ``target``."""
-    return write_xlsx(target, [Sheet("隐患变更历史", HISTORY_COLUMNS, rows)])
+    # 200,000 rows in a year: no per-cell wrap style (bench/README.md measures this export)
+    return write_xlsx(target, [Sheet("隐患变更历史", HISTORY_COLUMNS, rows, heading="隐患变更历史", wrap=False)])
 
 
 def assessment_sheets(result) -> list[Sheet]:
@@ -217,10 +287,11 @@ def assessment_sheets(result) -> list[Sheet]:
         Column("合格线", 10, lambda r: float(result.pass_line), "number"),
         Column("考核区间", 26, lambda r: result.period.label),
     ]
+    label = f"{result.period.label}年度目标责任考核"
     return [
-        Sheet("考核得分", score_columns, result.departments),
-        Sheet("得分说明", detail_columns, detail_rows),
-        Sheet("报送督查效能", referral_columns, result.referrals),
+        Sheet("考核得分", score_columns, result.departments, heading=f"{label}得分"),
+        Sheet("得分说明", detail_columns, detail_rows, heading=f"{label}得分说明"),
+        Sheet("报送督查效能", referral_columns, result.referrals, heading=f"{label}未达标单位（报送督查、效能）"),
     ]
 
 

@@ -22,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import AbstractForm
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -35,6 +36,34 @@ from .blocks import NoticeBodyBlock
 from .visibility import can_read_notice, visible_notices
 
 DEFAULT_ISSUING_OFFICE = "荔城区人民政府安全生产委员会办公室"
+DEFAULT_HEADER_NAME = "荔城区人民政府安全生产委员会办公室"
+DEFAULT_COPY_TO = "区委办，区人大办，区政府办，区政协办，区纪委监委，区委督查室，区效能办"
+
+
+@register_setting(icon="doc-full")
+class OfficeDocumentSettings(BaseGenericSetting):
+    """公文版式: what the office's Word documents print in their 版头 and 版记 (GB/T 9704)."""
+
+    header_name = models.CharField(
+        "发文机关标志", max_length=40, default=DEFAULT_HEADER_NAME,
+        help_text="通报版头的红色机关标志，例如：荔城区人民政府安全生产委员会办公室（可加“文件”二字）")
+    issuing_office = models.CharField(
+        "发文机关全称", max_length=60, default=DEFAULT_ISSUING_OFFICE,
+        help_text="三单、通报落款使用的发文机关全称")
+    copy_to = models.CharField(
+        "抄送机关", max_length=300, blank=True, default=DEFAULT_COPY_TO,
+        help_text="通报版记中的抄送机关，用逗号或顿号分隔，末尾不加标点")
+    printing_office = models.CharField(
+        "印发机关", max_length=60, default=DEFAULT_ISSUING_OFFICE, help_text="通报版记中的印发机关")
+
+    panels = [FieldPanel("header_name"), FieldPanel("issuing_office"), FieldPanel("copy_to"), FieldPanel("printing_office")]
+
+    class Meta:
+        verbose_name = "公文版式"
+        verbose_name_plural = "公文版式"
+
+    def __str__(self) -> str:
+        return "公文版式"
 
 
 class TextPageForm(TextFormMixin, WagtailAdminPageForm):
@@ -99,7 +128,8 @@ class NoticePage(Page):
         PUBLIC = "public", "公开"
         INTERNAL = "internal", "内部（仅主送单位可见）"
 
-    document_number = models.CharField("文号", max_length=50, help_text="例如：荔安办〔2026〕95号")
+    document_number = models.CharField("文号", max_length=50, blank=True,
+                                       help_text="例如：荔安办〔2026〕95号；草稿可留空，签发时填写")
     issuing_office = models.CharField("发文单位", max_length=100, default=DEFAULT_ISSUING_OFFICE)
     issued_on = models.DateField("成文日期", default=timezone.localdate)
     addressee_text = models.CharField("主送", max_length=300, blank=True,

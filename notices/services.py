@@ -185,7 +185,10 @@ def notice_body_for_month(figures: MonthFigures) -> list[dict]:
             }},
         ]
     body += [{"type": "heading", "value": "五、下一步工作要求"},
-             {"type": "paragraph", "value": "<p>（请编辑填写。）</p>"}]
+             {"type": "paragraph", "value": (
+                 "<p>各镇街、工业园区和区安委会有关成员单位要对照本通报所列问题隐患，逐项落实整改责任、措施、资金、时限和预案，"
+                 "能立即整改的要即行即改，一时无法整改到位的要制定整改方案、按期整改到位；对逾期未整改的隐患，区安办将发出提醒单，"
+                 "重大隐患挂牌督办，并视情况报送区督查、效能等部门。</p>")}]
     return body
 
 
@@ -200,7 +203,7 @@ def notice_draft_month_results(*, actor, reason: str, month: datetime.date, inde
     figures = month_figures(month)
     title = f"关于{month:%Y年}{month.month}月安全生产督导检查情况的通报"
     page = NoticePage(
-        title=title, document_number=f"荔安办〔{timezone.localdate().year}〕待定号（{month:%Y%m}）",
+        title=title, document_number="",  # numbered when it is signed, never before
         report_month=month, visibility=NoticePage.Visibility.INTERNAL,
         addressee_text="各镇街、工业园区，区安委会有关成员单位", body=notice_body_for_month(figures),
         live=False, owner=actor,
@@ -211,8 +214,6 @@ def notice_draft_month_results(*, actor, reason: str, month: datetime.date, inde
         n += 1
         slug = f"{base_slug}-{n}"
     page.slug = slug
-    if n > 1:  # a second draft for the same month needs its own placeholder number too
-        page.document_number = f"荔安办〔{timezone.localdate().year}〕待定号（{month:%Y%m}-{n}）"
     page.addressee_jurisdictions.set(Jurisdiction.objects.filter(is_active=True))
     page.addressee_departments.set(Department.objects.filter(kind=Department.Kind.DEPARTMENT, is_active=True))
     with transaction.atomic():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import docx
-from docx.enum.text import WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -45,15 +45,30 @@ def style_east_asia(style) -> str | None:
     return rfonts.get(qn("w:eastAsia")) if rfonts is not None else None
 
 
+def is_red(run) -> bool:
+    color = run._r.rPr.find(qn("w:color")) if run._r.rPr is not None else None
+    return color is not None and color.get(qn("w:val")) == "FF0000"
+
+
+def in_table(paragraph) -> bool:
+    return any(a.tag == qn("w:tbl") for a in paragraph._p.iterancestors())
+
+
 def assert_official_layout(doc) -> None:
-    """A4, 附件2 margins, East Asian fonts without theme fonts, zh-CN, 30 pt exact everywhere."""
+    """A4; 附件2 margins on portrait pages, the same type area turned on a landscape table page;
+    East Asian fonts without theme fonts, zh-CN; every line exact, 30 pt for all text outside
+    tables (13 pt allowed in a table; the red 发文机关标志 sizes its own line)."""
     for section in doc.sections:
         width, height = sorted([section.page_width, section.page_height])
         assert near(width, Cm(21.0)) and near(height, Cm(29.7))
-        assert near(section.top_margin, Cm(3.7))
-        assert near(section.bottom_margin, Cm(3.5))
-        assert near(section.left_margin, Cm(2.8))
-        assert near(section.right_margin, Cm(2.8))
+        if section.page_width < section.page_height:
+            assert near(section.top_margin, Cm(3.7))
+            assert near(section.bottom_margin, Cm(3.5))
+            assert near(section.left_margin, Cm(2.8))
+            assert near(section.right_margin, Cm(2.8))
+        else:  # the portrait type area turned: 15.4 cm high, 22.5 cm wide
+            assert near(section.top_margin, Cm(2.8)) and near(section.bottom_margin, Cm(2.8))
+            assert near(section.left_margin, Cm(3.5)) and near(section.right_margin, Cm(3.7))
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋"
@@ -64,7 +79,10 @@ def assert_official_layout(doc) -> None:
     for paragraph in all_paragraphs(doc):
         pf = paragraph.paragraph_format
         assert pf.line_spacing_rule == WD_LINE_SPACING.EXACTLY, paragraph.text
-        assert pf.line_spacing == Pt(30), paragraph.text
+        if in_table(paragraph):
+            assert pf.line_spacing in (Pt(30), Pt(13)), paragraph.text
+        elif paragraph.text.strip() and not any(is_red(r) for r in paragraph.runs):
+            assert pf.line_spacing == Pt(30), paragraph.text
         for run in paragraph.runs:
             rfonts = run._r.rPr.find(qn("w:rFonts")) if run._r.rPr is not None else None
             if run.text.strip():
@@ -73,14 +91,61 @@ def assert_official_layout(doc) -> None:
                 assert not any(rfonts.get(qn(a)) for a in THEME_ATTRS)
 
 
-def assert_page_number_footer(doc) -> None:
-    footer = doc.sections[0].footer
-    xml = footer._element.xml
-    assert "PAGE" in xml and 'w:fldCharType="begin"' in xml
-    paragraph = footer.paragraphs[0]
+def _page_number_paragraph(part):
+    xml = part._element.xml
+    assert "PAGE" in xml and 'w:fldCharType="begin"' in xml, "no PAGE field"
+    paragraph = part.paragraphs[0]
     texts = [r.text for r in paragraph.runs]
     assert texts[0] == "— " and texts[-1] == " —"
-    assert paragraph.alignment == 1  # centered
+    for run in paragraph.runs:
+        if run.text.strip():
+            assert east_asia(run) == "宋体" and run.font.size == Pt(14)  # 4号宋体
+    return paragraph
+
+
+def assert_page_number_footer(doc) -> None:
+    """GB/T 9704 page numbers: odd and even pages differ (w:evenAndOddHeaders); on portrait pages
+    odd numbers stand right and even left, one character (4号, 14 pt) in; on a landscape table
+    page both stand on the left edge, odd at the foot and even at the head."""
+    assert doc.settings.odd_and_even_pages_header_footer
+    assert doc.settings.element.find(qn("w:evenAndOddHeaders")) is not None
+    for section in doc.sections:
+        odd = _page_number_paragraph(section.footer)
+        if section.page_width < section.page_height:
+            even = _page_number_paragraph(section.even_page_footer)
+            assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and odd.paragraph_format.right_indent == Pt(14)
+            assert even.alignment == WD_ALIGN_PARAGRAPH.LEFT and even.paragraph_format.left_indent == Pt(14)
+        else:
+            even = _page_number_paragraph(section.even_page_header)
+            assert odd.alignment == WD_ALIGN_PARAGRAPH.LEFT and odd.paragraph_format.left_indent == Pt(14)
+            assert even.alignment == WD_ALIGN_PARAGRAPH.LEFT and even.paragraph_format.left_indent == Pt(14)
+            assert "PAGE" not in section.even_page_footer._element.xml
+
+
+def assert_core_properties(doc, *, title: str, author: str) -> None:
+    """Title and author (the unit) say what and whose; created is now, not python-docx's 2013."""
+    import datetime
+
+    props = doc.core_properties
+    assert props.title == title
+    assert props.author == author and props.last_modified_by == author
+    assert "python-docx" not in (props.author + props.last_modified_by + (props.comments or ""))
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    assert abs((props.created.replace(tzinfo=None) - now).total_seconds()) < 3600
+
+
+def bold_runs(paragraph) -> list[str]:
+    return [r.text for r in paragraph.runs if r.font.bold]
+
+
+def cant_split(tr) -> bool:
+    trpr = tr.trPr
+    return trpr is not None and trpr.find(qn("w:cantSplit")) is not None
+
+
+def table_width(table) -> int:
+    """The sum of the table's grid columns, in EMU."""
+    return sum(int(gc.w) for gc in table._tbl.tblGrid.gridCol_lst)
 
 
 def header_rows(table) -> list[list[str]]:

@@ -5,14 +5,29 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
+from docx.oxml.ns import qn
+from docx.shared import Pt
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.roles import Role
 from notices.models import NoticeIndexPage, NoticePage
+from workflows.hazards.models import HazardState
 from workflows.inspections.models import InspectionFeedback
 
-from .docx_checks import assert_official_layout, assert_page_number_footer, open_docx, paragraphs_with_style
+from .builders import set_fields
+from .docx_checks import (
+    assert_core_properties,
+    assert_official_layout,
+    assert_page_number_footer,
+    bold_runs,
+    east_asia,
+    is_red,
+    is_repeated_header,
+    open_docx,
+    paragraphs_with_style,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,21 +53,84 @@ def test_notice_as_an_official_document(notice, users, api_for, make_user):
     doc = open_docx(response.content)
     assert_official_layout(doc)
     assert_page_number_footer(doc)
+    assert_core_properties(doc, title="关于2026年3月安全生产督导检查情况的通报", author="荔城区安委会办公室")
     texts = [p.text for p in doc.paragraphs]
-    assert texts[:2] == ["关于2026年3月安全生产督导检查情况的通报", "荔安办〔2026〕3号"]
+    # 版头: the red 发文机关标志, then the 发文字号 centred above the red line, then the title
+    logo = doc.paragraphs[0]
+    assert logo.text == "荔城区人民政府安全生产委员会办公室" and logo.alignment == 1
+    assert all(is_red(r) and east_asia(r) == "方正小标宋简体" for r in logo.runs)
+    number = next(p for p in doc.paragraphs if p.text == "荔安办〔2026〕3号")
+    assert number.alignment == 1
+    rule = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000" and rule.get(qn("w:val")) == "single"
+    title = next(p for p in doc.paragraphs if "督导检查" in p.text and p.style.name == "公文标题")
+    assert texts.index(number.text) < texts.index(title.text) and "草稿" not in doc.sections[0].header.paragraphs[0].text
     assert "各镇街、工业园区，区安委会有关成员单位：" in texts
     assert [p.text for p in paragraphs_with_style(doc, "一级标题")] == ["一、总体情况"]
     assert "3月全区共开展督导检查5次。" in texts and "发现隐患6项。" in texts
-    assert texts[-2:] == ["荔城区安委会办公室", "2026年4月8日"]
+    signature = doc.tables[-1].rows[0].cells[1]
+    assert [p.text for p in signature.paragraphs] == ["荔城区安委会办公室", "2026年4月8日"]
+    # 版记 at the foot of the last page: a frame anchored to the bottom of the type area
+    imprint = [p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:framePr")) is not None]
+    assert [p.text.replace("\u3000", " ").split() for p in imprint] == [
+        ["抄送：区委办，区人大办，区政府办，区政协办，区纪委监委，区委督查室，区效能办。"],
+        ["荔城区人民政府安全生产委员会办公室", "2026年4月8日印发"]]
+    frame = imprint[0]._p.pPr.find(qn("w:framePr"))
+    assert frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
+    assert all(east_asia(r) == "仿宋" and r.font.size == Pt(14) for p in imprint for r in p.runs)
     # internal: a department it was not addressed to cannot read it
     outsider = make_user(Role.DEPARTMENT, department="住建局")
     assert api_for(outsider).get(f"/api/v1/exports/notices/{notice.pk}/").status_code == 404
     assert api_for(users[Role.AUDITOR]).get("/api/v1/exports/notices/999999/").status_code == 404
 
 
+def test_notice_tables_and_hazards_are_real_tables_and_a_draft_says_so(march, users, api_for):
+    from notices.services import notice_draft_month_results
+
+    office = users[Role.OFFICE_EDITOR]
+    root = Page.objects.get(depth=1)
+    root.add_child(instance=NoticeIndexPage(title="通报", slug="tongbao-draft"))
+    page = notice_draft_month_results(actor=office, reason="测试", month=datetime.date(2026, 3, 1))
+    assert page.document_number == ""  # no invented number
+    doc = open_docx(api_for(office).get(f"/api/v1/exports/notices/{page.pk}/").content)
+    texts = [p.text for p in doc.paragraphs]
+    assert not any("待定" in t or "请编辑填写" in t for t in texts)
+    for section in doc.sections:
+        assert "草稿" in "".join(p.text for p in section.header.paragraphs)
+    number_line = next(p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None
+                       and p._p.pPr.find(qn("w:framePr")) is None)
+    assert number_line.text == ""  # the red line stays, without a number
+    figures = [t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["单位", "发现隐患"]]
+    assert figures, "the page's tables are Word tables"
+    by_unit = {r.cells[0].text: [c.text for c in r.cells] for r in figures[0].rows[1:]}
+    assert by_unit["拱辰街道"][1] == "3" and by_unit["北高镇"][1] == "2"
+    assert is_repeated_header(figures[0]._tbl.tr_lst[0])
+    assert not any("拱辰街道 3" in t for t in texts)  # not lines of space-separated cells
+
+
+def test_office_template_is_edited_in_the_admin_settings(notice, users, api_for, client):
+    from notices.models import OfficeDocumentSettings
+
+    client.force_login(users[Role.OFFICE_EDITOR])
+    url = "/admin/settings/notices/officedocumentsettings/"
+    page = client.get(url, follow=True)
+    assert page.status_code == 200 and "发文机关标志" in page.content.decode()
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else url
+    response = client.post(form_url, {"header_name": "荔城区安全生产委员会办公室文件", "issuing_office": "荔城区人民政府安全生产委员会办公室",
+                                      "copy_to": "市安委会办公室", "printing_office": "荔城区安委会办公室"})
+    assert response.status_code in (200, 302)
+    assert OfficeDocumentSettings.load().header_name == "荔城区安全生产委员会办公室文件"
+    doc = open_docx(api_for(users[Role.OFFICE_EDITOR]).get(f"/api/v1/exports/notices/{notice.pk}/").content)
+    assert doc.paragraphs[0].text == "荔城区安全生产委员会办公室文件"
+    assert any(p.text == "抄送：市安委会办公室。" for p in doc.paragraphs)
+
+
 def test_feedback_uses_the_groups_written_feedback(march, users, api_for):
     inspection = march["inspections"][1]
-    feedback = InspectionFeedback(inspection=inspection, problems="油漆与易燃物混存，未分区存放。", suggestions="设置专用仓库。",
+    inspection.method = "unannounced"
+    inspection._change_reason = "测试数据"
+    inspection.save()
+    feedback = InspectionFeedback(inspection=inspection, problems="（一）分区存放。油漆与易燃物混存，未分区存放。", suggestions="设置专用仓库。",
                                   rectification_deadline=datetime.date(2026, 3, 25), delivered_on=datetime.date(2026, 3, 11),
                                   recipient="王店长")
     feedback._change_reason = "测试数据"
@@ -60,10 +138,28 @@ def test_feedback_uses_the_groups_written_feedback(march, users, api_for):
     doc = open_docx(api_for(users[Role.OFFICE_EDITOR]).get(f"/api/v1/exports/inspections/{inspection.pk}/feedback/").content)
     texts = [p.text for p in doc.paragraphs]
     assert "北高油漆经营部：" in texts
+    assert any("以“四不两直”方式对你单位开展安全生产督导检查" in t for t in texts)
     assert [p.text for p in paragraphs_with_style(doc, "一级标题")] == ["一、存在问题", "二、意见建议"]
-    assert "油漆与易燃物混存，未分区存放。" in texts and "设置专用仓库。" in texts
-    assert "请于2026年3月25日前将整改落实情况书面反馈区应急管理局。" in texts
-    assert texts[-1] == "2026年3月11日"
+    heading = next(p for p in doc.paragraphs if p.text.startswith("（一）分区存放。"))
+    assert bold_runs(heading) == ["（一）分区存放。"]
+    assert "设置专用仓库。" in texts
+    assert "请于2026年3月25日前将整改落实情况书面报送荔城区应急管理局。" in texts
+    signature = doc.tables[-1].rows[0].cells[1]
+    assert [p.text for p in signature.paragraphs] == ["荔城区应急管理局", "2026年3月11日"]
+
+
+def test_feedback_letter_states_the_hazards_as_at_its_date(march, users, api_for):
+    inspection = march["inspections"][1]  # 北高油漆经营部: one hazard, 油漆与易燃物混存
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    feedback = InspectionFeedback(inspection=inspection, problems="油漆与易燃物混存。", delivered_on=yesterday)
+    feedback._change_reason = "测试数据"
+    feedback.save()
+    hazard = march["hazards"][2]
+    set_fields(hazard, state=HazardState.CLOSED)  # closed today, after the letter
+    doc = open_docx(api_for(users[Role.OFFICE_EDITOR]).get(f"/api/v1/exports/inspections/{inspection.pk}/feedback/").content)
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows[1:]]
+    assert [r[3] for r in rows] == ["油漆与易燃物混存"] and rows[0][5] == "登记"
+    assert f"（隐患状态截至{yesterday.year}年{yesterday.month}月{yesterday.day}日）" in [p.text for p in doc.paragraphs]
 
 
 def test_export_page_and_record_buttons(march, notice, users, client, django_user_model):

@@ -6,21 +6,25 @@ import datetime
 
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt, RGBColor
 
 from exports.data import Baseline, BasicFacts, CategoryCount, FourListRow, MonthlyReportData, OfficialDocumentData
 from exports.monthly_report import basic_sentence, build_four_lists_docx, build_monthly_report
 from exports.official import build_official_document
 
 from .docx_checks import (
+    assert_core_properties,
     assert_official_layout,
     assert_page_number_footer,
+    bold_runs,
+    cant_split,
     east_asia,
     header_rows,
     is_repeated_header,
     open_docx,
     paragraphs_with_style,
     style_east_asia,
+    table_width,
 )
 
 
@@ -72,6 +76,7 @@ def test_monthly_report_layout_fonts_sizes_and_spacing():
     doc = open_docx(build_monthly_report(report([row(1), row(2)])))
     assert_official_layout(doc)
     assert_page_number_footer(doc)
+    assert_core_properties(doc, title="区应急管理局2026年3月督导检查情况", author="区应急管理局")
 
     title = doc.paragraphs[0]
     assert title.text == "2026年3月督导检查情况"
@@ -102,8 +107,12 @@ def test_monthly_report_layout_fonts_sizes_and_spacing():
     texts = [p.text for p in doc.paragraphs]
     assert "本单位主管的危化品、工贸行业领域在管监管对象共12家。" in texts
     assert "按监管对象类别分：规下企业5家（其中小微企业3家、小作坊2家），未标注类别7家。" in texts
-    assert "附件：2026年3月区应急管理局督导检查隐患问题“四个清单”" in texts
-    assert texts[-2:] == ["附件：", "2026年3月区应急管理局督导检查隐患问题“四个清单”"]
+    note = next(p for p in doc.paragraphs if p.text == "附件：2026年3月区应急管理局督导检查隐患问题“四个清单”")
+    ind = note.paragraph_format.element.pPr.ind  # hanging: a wrapped name lines up under its first character
+    assert ind.get(qn("w:leftChars")) == "500" and ind.get(qn("w:hangingChars")) == "300"
+    assert int(ind.get(qn("w:left"))) - int(ind.get(qn("w:hanging"))) == 640  # the first line two characters in
+    assert texts[-2:] == ["附件", "2026年3月区应急管理局督导检查隐患问题“四个清单”"]
+    assert east_asia(doc.paragraphs[-2].runs[0]) == "黑体"
 
 
 def test_four_lists_annex_is_a_landscape_table_with_a_two_row_header_on_every_page():
@@ -125,11 +134,14 @@ def test_four_lists_annex_is_a_landscape_table_with_a_two_row_header_on_every_pa
     assert first.tc_lst[0].tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
     cells = [[c.text for c in r.cells] for r in table.rows[2:]]
     assert cells == [
-        ["1", "企业1", "区应急管理局", "第一行\n第二行", "重大隐患（突出）", "清理通道", "2026-03-31／整改中", "拱辰街道", "张三"],
-        ["2", "企业2", "区应急管理局", "问题2", "一般隐患", "清理通道", "2026-03-31／整改中", "拱辰街道", "—"],
+        ["1", "企业1", "区应急管理局", "第一行\n第二行", "重大隐患（突出）", "清理通道", "2026年3月31日\n整改中", "拱辰街道", "张三"],
+        ["2", "企业2", "区应急管理局", "问题2", "一般隐患", "清理通道", "2026年3月31日\n整改中", "拱辰街道", "—"],
     ]
+    assert all(cant_split(tr) for tr in table._tbl.tr_lst), "a row split across pages"
+    assert abs(table_width(table) - (annex.page_width - annex.left_margin - annex.right_margin)) <= int(Cm(0.01))
     data_run = table.rows[2].cells[3].paragraphs[0].runs[0]
-    assert east_asia(data_run) == "仿宋"
+    assert east_asia(data_run) == "仿宋" and data_run.font.size == Pt(10.5)
+    assert table.rows[2].cells[3].paragraphs[0].paragraph_format.line_spacing == Pt(13)
     head_run = table.rows[1].cells[1].paragraphs[0].runs[0]
     assert east_asia(head_run) == "黑体"
 
@@ -154,25 +166,63 @@ def test_empty_prose_leaves_a_visible_placeholder_in_a_draft_only_and_no_rows_le
 
 def test_official_document_has_number_title_addressee_body_issuer_and_date():
     data = OfficialDocumentData(
-        kind="督办单", doc_number="荔安办督〔2026〕12号", title="安全生产隐患督办单", addressee="拱辰街道",
-        body="下列隐患问题现予挂牌督办。\n（一）整改要求\n按方案整改。", issuer="荔城区安委会办公室",
+        kind="督办单", doc_number="荔安办督〔2026〕12号", title="安全生产隐患督办单", addressee="拱辰街道办事处",
+        body="下列隐患问题现予挂牌督办。\n（一）整改要求\n按方案整改。", issuer="荔城区人民政府安全生产委员会办公室",
         issued_on=datetime.date(2026, 3, 9), rows=(row(1, code="YH2026-000001"),), reply_due=datetime.date(2026, 3, 31),
         reply="已落实。", copy_to="区委督查室", attachments=("整改方案",))
     doc = open_docx(build_official_document(data))
     assert_official_layout(doc)
     assert_page_number_footer(doc)
+    assert_core_properties(doc, title="安全生产隐患督办单", author="荔城区人民政府安全生产委员会办公室")
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "安全生产隐患督办单" and east_asia(doc.paragraphs[0].runs[0]) == "方正小标宋简体"
     assert texts[1] == "荔安办督〔2026〕12号"
-    assert "拱辰街道：" in texts
+    assert "拱辰街道办事处：" in texts
     assert "（一）整改要求" in texts
-    assert "请于2026年3月31日前将整改落实情况书面反馈荔城区安委会办公室。" in texts
+    # the due date is said once; the recipient's later reply is not part of what was sent
+    assert "请于2026年3月31日前将整改落实情况书面报送荔城区人民政府安全生产委员会办公室。" in texts
+    assert sum("2026年3月31日前" in t for t in texts) == 1 and "已落实。" not in texts
     assert "附件：整改方案" in texts
-    assert texts.index("荔城区安委会办公室") + 1 == texts.index("2026年3月9日")
     assert texts[-1] == "抄送：区委督查室。"
-    (table,) = doc.tables
-    assert [c.text for c in table.rows[2].cells] == ["1", "YH2026-000001", "企业1", "问题1", "2026-03-31／整改中"]
-    assert is_repeated_header(table._tbl.tr_lst[0])
+    hazards, signature = doc.tables
+    assert [c.text for c in hazards.rows[1].cells] == ["1", "YH2026-000001", "企业1", "问题1", "2026年3月31日", "整改中"]
+    assert is_repeated_header(hazards._tbl.tr_lst[0]) and all(cant_split(tr) for tr in hazards._tbl.tr_lst)
+    # 署名 centred over 成文日期 in one row that may not split: they never part across pages
+    (tr,) = signature._tbl.tr_lst
+    assert cant_split(tr)
+    cell = signature.rows[0].cells[1]
+    assert [p.text for p in cell.paragraphs] == ["荔城区人民政府安全生产委员会办公室", "2026年3月9日"]
+    assert all(p.alignment == 1 for p in cell.paragraphs) and cell.paragraphs[0].paragraph_format.keep_with_next
+    assert table_width(signature) <= Cm(15.41)
+    before = signature._tbl.getprevious()  # the line before the signature keeps with it
+    assert before.pPr.find(qn("w:keepNext")) is not None
+
+
+def test_heading_phrase_only_is_bold():
+    prose = "（一）建立清单。对辖区企业逐家建档，做到底数清。\n1.专家参与：邀请专家参加检查。\n（二）压实责任\n（1）细化分工。"
+    doc = open_docx(build_monthly_report(report(highlights=prose)))
+    by_text = {p.text: p for p in doc.paragraphs}
+    first = by_text["（一）建立清单。对辖区企业逐家建档，做到底数清。"]
+    assert bold_runs(first) == ["（一）建立清单。"]
+    assert east_asia(first.runs[0]) == "楷体" and east_asia(first.runs[1]) == "仿宋" and not first.runs[1].font.bold
+    assert first.style.name == "Normal" and first.paragraph_format.element.pPr.ind.get(qn("w:firstLineChars")) == "200"
+    third_level = by_text["1.专家参与：邀请专家参加检查。"]
+    assert bold_runs(third_level) == ["1.专家参与："] and east_asia(third_level.runs[0]) == "仿宋"
+    whole = by_text["（二）压实责任"]
+    assert whole.style.name == "二级标题" and bold_runs(whole) == ["（二）压实责任"]
+    assert bold_runs(by_text["（1）细化分工。"]) == []
+
+
+def test_draft_report_says_so_on_every_page():
+    data = report([row(1)])
+    data.is_draft = True  # the coordinator's field; the exporter reads it with getattr
+    doc = open_docx(build_monthly_report(data))
+    for section in doc.sections:
+        for part in (section.header, section.even_page_header):
+            marks = [r for p in part.paragraphs for r in p.runs if "草稿" in r.text]
+            assert marks and marks[0].font.color.rgb == RGBColor(0xFF, 0, 0)
+    plain = open_docx(build_monthly_report(report([row(1)])))
+    assert all("草稿" not in p.text for s in plain.sections for p in s.header.paragraphs)
 
 
 def test_four_lists_document_alone_is_landscape_with_its_title():

@@ -74,9 +74,15 @@ class Order(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="办结人", editable=False)
     last_action = models.CharField("最近操作", max_length=20, choices=OrderAction.choices, default=OrderAction.ISSUE, editable=False)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
+    # What the order said when it was issued, printed as it was ever after: the hazards with their
+    # state and deadline at that moment, and the names of sender and recipient. Written once by
+    # ``order_issue`` (``snapshot_of``); see ``services_orders.ORDER_SNAPSHOT_KEYS``.
+    snapshot = models.JSONField("发出时内容", default=dict, blank=True, editable=False)
 
     objects = OrderQuerySet.as_manager()
-    history = audited_history(m2m_fields=[hazards])
+    # the snapshot is written once, at issue, and never changes: not a history column (a new column
+    # in the history table would also change the digest of every existing row, cms.audit.chain)
+    history = audited_history(m2m_fields=[hazards], excluded_fields=["snapshot"])
     write_roles = OFFICE_ROLES
 
     class Meta:

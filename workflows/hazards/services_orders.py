@@ -64,6 +64,35 @@ def allowed_order_actions(actor, order: Order) -> list[str]:
     return actions
 
 
+ORDER_SNAPSHOT_KEYS = ("code", "target", "problem", "level", "state", "deadline", "is_overdue", "responsible_unit",
+                       "responsible_person", "measures", "jurisdiction", "sector", "is_prominent")
+
+
+def hazard_snapshot(hazard: Hazard, *, today: datetime.date) -> dict:
+    """One hazard as an order prints it, as it is now (labels, not codes: they are what was sent)."""
+    return {
+        "code": hazard.code, "target": hazard.target.name, "problem": hazard.description,
+        "level": hazard.get_level_display() + ("（突出）" if hazard.is_prominent else ""),
+        "state": hazard.get_state_display(), "deadline": hazard.deadline.isoformat() if hazard.deadline else None,
+        "is_overdue": hazard.state != HazardState.CLOSED and hazard.deadline is not None and hazard.deadline < today,
+        "responsible_unit": hazard.responsible_unit_name, "responsible_person": hazard.responsible_person,
+        "measures": hazard.rectification_measures, "jurisdiction": hazard.jurisdiction.name, "sector": hazard.sector.name,
+        "is_prominent": hazard.is_prominent,
+    }
+
+
+def snapshot_of(order: Order, hazards: Iterable[Hazard]) -> dict:
+    """What ``order`` says at issue: its hazards then, and who sent it to whom."""
+    today = timezone.localtime(order.issued_at).date()
+    return {
+        "taken_at": order.issued_at.isoformat(),
+        "issuer": order.issuing_department.name,
+        "recipient": order.recipient_name,
+        "recipient_kind": "department" if order.recipient_department_id else "jurisdiction",
+        "hazards": [hazard_snapshot(h, today=today) for h in hazards],
+    }
+
+
 def order_issue(
     *,
     actor,
@@ -109,6 +138,10 @@ def order_issue(
             issued_at=issued_at,
             last_action=OrderAction.ISSUE,
         )
+        hazards = list(hazards)
+        listed = Hazard.objects.filter(pk__in=[h.pk for h in hazards]).select_related(
+            "target", "sector", "jurisdiction", "responsible_department", "responsible_jurisdiction").order_by("found_at", "id")
+        order.snapshot = snapshot_of(order, listed)  # read inside the caller's transaction: what is sent
         _stamp(order, actor, reason or f"发出{order.get_kind_display()}")
         order.save()
         hazards = list(hazards)
