@@ -87,7 +87,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet) -> int:
     ws.freeze_panes = f"A{header_row + 1}"
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as it takes
     ws.print_options.horizontalCentered = True
