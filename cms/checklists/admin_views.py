@@ -25,6 +25,9 @@ VERDICT_CHOICES = [("pass", "合格"), ("fail", "不合格"), ("na", "不适用"
 class ItemForm(TextForm):
     section = forms.ModelChoiceField(label="分组", queryset=ChecklistSection.objects.none(), required=False, empty_label="（未分组）")
     text = forms.CharField(label="检查内容", max_length=500)
+    finding = forms.CharField(
+        label="问题表述", max_length=500, required=False,
+        help_text="不合格时隐患的表述（如：危险化学品未按规定分区、分类、分库存放），检查人员的备注接在其后；留空则由检查内容生成")
     guidance = forms.CharField(label="检查要点（如何查）", max_length=500, required=False)
     answer_type = forms.ChoiceField(label="答案类型", choices=ChecklistItem.AnswerType.choices)
     choices = forms.CharField(label="选项", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="单选题每行一个选项")
@@ -164,7 +167,7 @@ class ItemEditView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         item = self.item
         ctx["form"] = kwargs.get("form") or ItemForm(version=item.version, initial={
-            "section": item.section_id, "text": item.text, "guidance": item.guidance, "answer_type": item.answer_type,
+            "section": item.section_id, "text": item.text, "finding": item.finding or item.finding_text, "guidance": item.guidance, "answer_type": item.answer_type,
             "choices": "\n".join(item.choices or []), "required": item.required, "legal_basis": item.legal_basis, "hazard_level": item.hazard_level,
         })
         ctx["back_url"] = reverse("checklists_builder", args=[item.version.template_id])

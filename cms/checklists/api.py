@@ -18,10 +18,11 @@ from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, Checklis
 
 class ChecklistItemSerializer(ApiModelSerializer):
     section_title = serializers.CharField(source="section.title", read_only=True, default="", label="分组标题")
+    finding = serializers.CharField(source="finding_text", read_only=True, label="问题表述（不合格时的隐患表述）")
 
     class Meta:
         model = ChecklistItem
-        fields = ["id", "section", "section_title", "text", "guidance", "answer_type", "choices", "required", "legal_basis",
+        fields = ["id", "section", "section_title", "text", "finding", "guidance", "answer_type", "choices", "required", "legal_basis",
                   "hazard_level", "sort_order"]
 
 

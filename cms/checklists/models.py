@@ -8,6 +8,8 @@ they used, so an inspection shows its checklist exactly as it was filled.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -148,6 +150,24 @@ class ChecklistSection(models.Model):
         return super().delete(*args, **kwargs)
 
 
+def suggest_finding(question: str) -> str:
+    """A question turned into the finding it names when it fails: "危险化学品是否按规定分区存放" →
+    "危险化学品未按规定分区存放", "是否存在违规动火" → "存在违规动火". Editors can always write their own."""
+    text = re.sub(r"[？?。；;\s]+$", "", (question or "").strip())
+    if "是否存在" in text:
+        return text.replace("是否存在", "存在", 1)
+    if "是否有" in text:
+        return text.replace("是否有", "无", 1)
+    if "是否" in text:
+        after = text.split("是否", 1)[1]
+        word = "不" if after.startswith(_STATE_WORDS) else "未"  # 是否畅通 → 不畅通, 是否按规定 → 未按规定
+        return text.replace("是否", word, 1)
+    return text
+
+
+_STATE_WORDS = ("畅通", "完好", "齐全", "有效", "正常", "清晰", "合格", "符合", "满足", "规范", "完整", "牢固", "明显", "可靠", "足够")
+
+
 class ChecklistItem(models.Model):
     class AnswerType(models.TextChoices):
         PASS_FAIL = "pass_fail", "合格/不合格/不适用"
@@ -163,6 +183,9 @@ class ChecklistItem(models.Model):
     version = models.ForeignKey(ChecklistVersion, on_delete=models.CASCADE, related_name="items", verbose_name="版本")
     section = models.ForeignKey(ChecklistSection, on_delete=models.CASCADE, related_name="items", verbose_name="分组", null=True, blank=True)
     text = models.CharField("检查内容", max_length=500)
+    finding = models.CharField(
+        "问题表述", max_length=500, blank=True,
+        help_text="不合格时隐患的表述，例如：危险化学品未按规定分区、分类、分库存放；检查人员的备注接在其后。留空则由检查内容生成")
     guidance = models.CharField("检查要点（如何查）", max_length=500, blank=True)
     answer_type = models.CharField("答案类型", max_length=20, choices=AnswerType.choices, default=AnswerType.PASS_FAIL)
     choices = models.JSONField("选项", default=list, blank=True, help_text="单选题的选项")
@@ -178,6 +201,11 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def finding_text(self) -> str:
+        """How a failure of this item reads as a hazard: the 问题表述, or one made from the question."""
+        return self.finding.strip() or suggest_finding(self.text)
 
     @staticmethod
     def scope_q(scope) -> Q:

@@ -98,7 +98,7 @@ def _copy_content(source: ChecklistVersion, target: ChecklistVersion) -> None:
         section_map[section.pk] = ChecklistSection.objects.create(version=target, title=section.title, sort_order=section.sort_order)
     ChecklistItem.objects.bulk_create([
         ChecklistItem(
-            version=target, section=section_map.get(item.section_id), text=item.text, guidance=item.guidance,
+            version=target, section=section_map.get(item.section_id), text=item.text, finding=item.finding, guidance=item.guidance,
             answer_type=item.answer_type, choices=list(item.choices or []), required=item.required,
             legal_basis=item.legal_basis, hazard_level=item.hazard_level, sort_order=item.sort_order,
         )
@@ -154,7 +154,7 @@ def checklist_section_delete(*, actor, reason: str, section: ChecklistSection) -
         section.delete()
 
 
-ITEM_FIELDS = ("text", "guidance", "answer_type", "choices", "required", "legal_basis", "hazard_level", "section")
+ITEM_FIELDS = ("text", "finding", "guidance", "answer_type", "choices", "required", "legal_basis", "hazard_level", "section")
 
 
 def checklist_item_save(*, actor, reason: str, version: ChecklistVersion, item: ChecklistItem | None = None, **fields) -> ChecklistItem:
@@ -167,6 +167,8 @@ def checklist_item_save(*, actor, reason: str, version: ChecklistVersion, item: 
         fields["choices"] = [str(c).strip() for c in (fields["choices"] or []) if str(c).strip()]
     if "text" in fields:
         fields["text"] = (fields["text"] or "").strip()
+    if "finding" in fields:
+        fields["finding"] = (fields["finding"] or "").strip()
     with transaction.atomic():
         version = _locked_draft(version)
         if item is None:

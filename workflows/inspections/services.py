@@ -565,7 +565,7 @@ def write_submission(*, actor, reason: str, submission: Submission) -> SubmitRes
             stored = [_store_photo(inspection, row, p, actor, s.now) for p in answer.photos]
             if answer.failed:
                 item = answer.item
-                description = f"{item.text}" + (f"：{answer.remark}" if answer.remark else "")
+                description = item.finding_text + (f"：{answer.remark}" if answer.remark else "")
                 hazard = hazard_register(
                     actor=actor, reason=f"督导检查发现（{s.target.name}，{s.day}）", description=description, target=s.target,
                     sector=_hazard_sector(s.target, s.version), level=item.hazard_level, source=Hazard.Source.INSPECTION,

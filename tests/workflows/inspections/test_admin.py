@@ -40,7 +40,7 @@ def test_fill_an_inspection_in_the_admin_and_record_feedback(client, users, chec
     response = client.post("/admin/inspections/fill/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     inspection = Inspection.objects.get()
-    assert {h.description for h in inspection.hazards.all()} == {"消防通道是否畅通：堆放杂物", "液氨储罐无泄漏报警"}
+    assert {h.description for h in inspection.hazards.all()} == {"消防通道不畅通：堆放杂物", "液氨储罐无泄漏报警"}
     assert inspection.hazards.get(description="液氨储罐无泄漏报警").level == "major"
     sheet = client.get(response.url).content.decode()
     assert "堆放杂物" in sheet and "不合格" in sheet and "第1版" in sheet

@@ -38,7 +38,7 @@ def test_failed_items_become_reported_hazards_with_their_photos(users, checklist
     assert major.inspection == inspection and major.target == target and major.jurisdiction == target.jurisdiction
     assert major.sector.name == "危化品"
     assert major.legal_basis == "《危险化学品安全管理条例》第二十四条"
-    assert major.description == "危化品仓库是否分区分类存放：现场发现问题"
+    assert major.description == "危化品仓库未分区分类存放：现场发现问题"  # the finding, never the question
     assert major.photos.count() == 1
     hazard_photo = major.photos.get()
     assert hazard_photo.taken_at is not None and hazard_photo.latitude is not None
@@ -158,3 +158,18 @@ def test_no_evidence_and_too_fast_are_flagged(users, checklist, group, target, s
     settings.INSPECTION_MIN_SECONDS_PER_ITEM = 200  # configurable
     slow_rule = submit(users[Role.INSPECTOR], group, target, version, started_at=started(900)).inspection
     assert slow_rule.flag_too_fast
+
+
+def test_a_failed_item_reads_as_its_written_finding_completed_by_the_remark(users, ref, group, target):
+    from cms.checklists import services as checklists
+
+    editor = users[Role.OFFICE_EDITOR]
+    template = checklists.checklist_template_create(actor=editor, reason="测试", name="分区存放检查表", sectors=[ref["sectors"]["危化品"]])
+    checklists.checklist_item_save(actor=editor, reason="测试", version=template.draft_version, text="危险化学品是否按规定分区、分类、分库存放",
+                                   finding="危险化学品未按规定分区、分类、分库存放", answer_type="pass_fail", required=True)
+    version = checklists.checklist_publish(actor=editor, reason="测试", version=template.draft_version, note="")
+    answers = answers_for(version, fail={"危险化学品是否按规定分区、分类、分库存放"})
+    result = submit(users[Role.INSPECTOR], group, target, version, answers=answers)
+    (hazard,) = result.hazards
+    assert hazard.description == "危险化学品未按规定分区、分类、分库存放：现场发现问题"
+    assert "是否" not in hazard.description
