@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cms.errors import InvalidInput, NotAllowed, StateConflict
 from cms.roles import Role
-from workflows.hazards.models import Order, OrderStatus
+from workflows.hazards.models import Hazard, HazardState, Order, OrderStatus
 from workflows.hazards.services_orders import order_acknowledge, order_answer, order_close, order_issue
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,49 @@ def test_recipient_sees_order_and_others_do_not(users, ref, api_for):
     r = api_for(users[Role.OFFICE_ADMIN]).post("/api/v1/orders/", {"kind": "reminder", "content": "注意时限", "due_date": "2030-01-01",
                                                 "recipient_jurisdiction": ref["jurisdictions"]["拱辰街道"].pk}, format="json")
     assert r.status_code == 201 and r.json()["number"].startswith("荔安办提")
+
+
+def test_an_order_keeps_what_it_said_at_issue(users, ref, make_target):
+    """The snapshot is taken by order_issue: the hazards with their state and deadline then;
+    whatever happens to them afterwards, the order still says what it said."""
+    from .factories import advance, register
+
+    office = users[Role.OFFICE_ADMIN]
+    hazard = register(office, make_target("荔园化工有限公司", jurisdiction="拱辰街道", sectors=("危化品",)))
+    order = issue(office, ref, hazards=[hazard])
+    (item,) = order.snapshot["hazards"]
+    assert item["code"] == hazard.code and item["state"] == "登记" and item["deadline"] is None
+    assert item["target"] == "荔园化工有限公司" and item["problem"] == "配电箱电线老化破损" and item["level"] == "一般隐患"
+    assert order.snapshot["recipient"] == "区应急管理局" and order.snapshot["issuer"] == "荔城区安委会办公室"
+    advance(hazard, HazardState.CLOSED, office=office, responsible=users[Role.DEPARTMENT])
+    order.refresh_from_db()
+    assert order.snapshot["hazards"][0]["state"] == "登记"
+    assert "snapshot" not in {f.name for f in Order.history.model._meta.fields}  # written once, not a history column
+
+
+def test_orders_issued_before_the_snapshot_are_filled_from_history(users, ref, make_target):
+    """Migration 0010 fills old orders with their hazards as their history says they were at issue."""
+    import importlib
+
+    from django.apps import apps
+
+    from .factories import advance, register
+
+    office = users[Role.OFFICE_ADMIN]
+    hazard = register(office, make_target("荔园化工有限公司", jurisdiction="拱辰街道", sectors=("危化品",)))
+    advance(hazard, HazardState.ASSIGNED, office=office, responsible=users[Role.DEPARTMENT])
+    order = issue(office, ref, hazards=[hazard])
+    hazard.refresh_from_db()
+    hazard.state = "rectifying"  # a change after the issue: its history row is newer than issued_at
+    hazard._change_reason = "测试：发文之后的变化"
+    hazard.save()
+    assert Hazard.history.filter(id=hazard.pk, history_date__gt=order.issued_at).exists()
+    order.snapshot = {}  # as before migration 0009
+    order._change_reason = "测试：清空快照"
+    order.save()
+    fill = importlib.import_module("workflows.hazards.migrations.0010_order_snapshot_fill").fill
+    fill(apps, None)
+    order.refresh_from_db()
+    (item,) = order.snapshot["hazards"]
+    assert item["state"] == "已交办" and item["code"] == hazard.code and item["responsible_unit"] == "区应急管理局"
+    assert order.snapshot["recipient"] == "区应急管理局" and order.snapshot["filled_from_history"]
