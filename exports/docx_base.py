@@ -38,9 +38,10 @@ SIZE_SAN = Pt(16)  # 三号
 SIZE_SI = Pt(14)  # 四号
 SIZE_XIAOSI = Pt(12)  # 小四
 SIZE_WU = Pt(10.5)  # 五号
+SIZE_XIAOWU = Pt(9)  # 小五
 LINE_SPACING = Pt(30)  # 行距固定值 30 磅
-TABLE_SIZE = SIZE_WU  # the 四个清单 and other tables: 仿宋 五号 …
-TABLE_LINE_SPACING = Pt(13)  # … at exactly 13 pt, so a row of two lines is about 28 pt: 12+ rows on a landscape page
+TABLE_SIZE = SIZE_XIAOWU  # the 四个清单 and other tables: 仿宋 小五 …
+TABLE_LINE_SPACING = Pt(12)  # … at exactly 12 pt: a row of three lines is under 40 pt, 12+ rows on a landscape page
 RED = RGBColor(0xFF, 0x00, 0x00)
 
 A4_WIDTH = Cm(21.0)
@@ -126,6 +127,7 @@ def _paragraph_style(doc, name: str, *, font: str, size: Pt, bold: bool = False,
         indent_chars(pf, size, indent)
     else:
         pf.first_line_indent = Pt(0)
+    pf.keep_with_next = name in (STYLE_TITLE, STYLE_H1, STYLE_H2, STYLE_H3)  # a heading never ends a page
     return style
 
 
@@ -261,6 +263,12 @@ def new_document(*, title: str = "", author: str = "", is_draft: bool = False):
     _paragraph_style(doc, STYLE_TABLE_HEAD, font=FONT_HEI, size=TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
     for name in (STYLE_TABLE, STYLE_TABLE_HEAD):
         doc.styles[name].paragraph_format.line_spacing = TABLE_LINE_SPACING
+        # no extra space between Chinese and Latin/digits in narrow cells: "2026年12月10日" stays on one line
+        spacing = doc.styles[name].element.get_or_add_pPr().find(qn("w:spacing"))
+        for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):  # CT_PPr order: … autoSpaceDE, autoSpaceDN, …, spacing
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), "0")
+            spacing.addprevious(el)
     section = doc.sections[0]
     setup_section(section)
     if is_draft:
@@ -360,6 +368,7 @@ _H3_RE = re.compile(r"^\d+[.．、]")
 _H4_RE = re.compile(r"^（\d+）")
 _H1_RE = re.compile(r"^[一二三四五六七八九十]+、")
 _PHRASE_END = re.compile(r"[。：；！？]")
+HEADING_PHRASE_MAX = 24  # characters after the number: a longer "phrase" is a sentence
 
 
 def heading_phrase(line: str, marker: re.Match) -> tuple[str, str]:
@@ -368,6 +377,8 @@ def heading_phrase(line: str, marker: re.Match) -> tuple[str, str]:
     heading of its own), and otherwise only its number is the heading (a numbered sentence)."""
     end = _PHRASE_END.search(line, marker.end())
     if end is not None:
+        if end.end() - marker.end() > HEADING_PHRASE_MAX:  # a numbered sentence, not a heading
+            return marker.group(0), line[marker.end():]
         return line[: end.end()], line[end.end():]
     if len(line) <= 40:
         return line, ""
@@ -472,14 +483,14 @@ def _no_borders(table) -> None:
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.append(borders)
+    tbl_pr_put(tbl_pr, borders)
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), "0")
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    tbl_pr.append(margins)
+    tbl_pr_put(tbl_pr, margins)
 
 
 def new_page_section(doc, *, landscape: bool):
@@ -543,18 +554,51 @@ CELL_MARGIN_SIDE = Cm(0.1)
 CELL_MARGIN_TOP = Cm(0.05)
 
 
+_TBL_PR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
+                 "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+                 "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def tbl_pr_put(tbl_pr, element) -> None:
+    """Put ``element`` into ``w:tblPr`` in its schema place (Word and LibreOffice ignore one out of order)."""
+    tags = [qn(t) for t in _TBL_PR_ORDER]
+    rank = tags.index(element.tag)
+    old = tbl_pr.find(element.tag)
+    if old is not None:
+        tbl_pr.remove(old)
+    for child in tbl_pr:
+        if child.tag in tags and tags.index(child.tag) > rank:
+            child.addprevious(element)
+            return
+    tbl_pr.append(element)
+
+
 def _cell_margins(table, *, left_right=CELL_MARGIN_SIDE, top_bottom=CELL_MARGIN_TOP) -> None:
     """Narrow cell margins (w:tblCellMar) so the columns hold more text per line."""
     tbl_pr = table._tbl.tblPr
-    margins = tbl_pr.find(qn("w:tblCellMar"))
-    if margins is None:
-        margins = OxmlElement("w:tblCellMar")
-        tbl_pr.append(margins)
+    margins = OxmlElement("w:tblCellMar")
+    tbl_pr_put(tbl_pr, margins)
     for side, value in (("top", top_bottom), ("left", left_right), ("bottom", top_bottom), ("right", left_right)):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), str(value.twips))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
+
+
+def no_autospace(paragraph) -> None:
+    """No extra space between Chinese and digits (``w:autoSpaceDE/DN`` off, on the paragraph:
+    LibreOffice does not read it from the style): "2026年12月10日" keeps to one line of a narrow cell."""
+    ppr = paragraph._p.get_or_add_pPr()
+    spacing = ppr.find(qn("w:spacing"))
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        if ppr.find(qn(tag)) is not None:
+            continue
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "0")
+        if spacing is not None:
+            spacing.addprevious(el)
+        else:
+            ppr.append(el)
 
 
 def _format_cell(cell, text: str, look: Look) -> None:
@@ -563,6 +607,7 @@ def _format_cell(cell, text: str, look: Look) -> None:
     paragraph.style = cell.part.document.styles[look.style]
     paragraph.alignment = look.align
     table_spacing(paragraph.paragraph_format)
+    no_autospace(paragraph)
     paragraph.paragraph_format.first_line_indent = Pt(0)
     run = paragraph.add_run(text)
     format_run(run, font=look.font, size=look.size, bold=look.bold)

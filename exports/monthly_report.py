@@ -37,9 +37,9 @@ FOUR_LIST_GROUPS = (
     ColumnGroup("整改清单", ("整改措施", "整改时限/状态")),
     ColumnGroup("责任清单", ("责任单位", "责任人")),
 )
-# The landscape type area is 22.5 cm wide (docx_base.LANDSCAPE_TYPE_WIDTH); 仿宋 五号 in 0.1 cm cell
-# margins: 隐患问题 holds 15 characters a line, a Chinese date (2026年12月10日) fits 整改时限 on one.
-FOUR_LIST_WIDTHS = tuple(Cm(w) for w in (0.9, 2.6, 1.9, 5.2, 1.7, 3.1, 3.3, 2.3, 1.5))
+# The landscape type area is 22.5 cm wide (docx_base.LANDSCAPE_TYPE_WIDTH); 仿宋 小五 in 0.1 cm cell
+# margins: 隐患问题 holds 19 characters a line, a Chinese date (2026年12月10日) fits 整改时限 on one.
+FOUR_LIST_WIDTHS = tuple(Cm(w) for w in (0.9, 2.3, 1.9, 5.7, 1.7, 3.0, 3.3, 2.4, 1.3))
 assert abs(sum(int(w) for w in FOUR_LIST_WIDTHS) - int(LANDSCAPE_TYPE_WIDTH)) < int(Cm(0.01))
 
 
@@ -118,7 +118,7 @@ def _add_head(doc, title: str, unit_name: str, report_date) -> None:
 
 def _add_annex(doc, title: str, rows: Iterable[FourListRow]) -> None:
     new_page_section(doc, landscape=True)
-    add_paragraph(doc, "附件", ANNEX_MARK)
+    add_paragraph(doc, "附件", ANNEX_MARK).paragraph_format.keep_with_next = True
     add_paragraph(doc, title, TITLE)
     add_grouped_table(doc, FOUR_LIST_GROUPS, FOUR_LIST_WIDTHS,
                       (row.word_cells(n) for n, row in enumerate(rows, start=1)), centered_columns=(0, 4))

@@ -39,11 +39,11 @@ from .docx_base import (
 )
 
 HAZARD_HEADER = ("序号", "隐患编号", "排查对象", "隐患问题", "整改时限", "状态")
-HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.6, 2.5, 4.1, 3.2, 2.0))  # portrait type area: 15.4 cm
+HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.9, 2.5, 3.8, 3.4, 1.8))  # portrait type area: 15.4 cm
 assert abs(sum(int(w) for w in HAZARD_WIDTHS) - int(TYPE_WIDTH)) < int(Cm(0.01))
 
 # 序号, 属地, 排查对象, 隐患问题, 隐患等级, 整改时限, 状态 (exports.selectors.NOTICE_HAZARD_HEADER)
-NOTICE_HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 1.8, 2.4, 3.9, 1.7, 3.2, 1.4))
+NOTICE_HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 1.7, 2.3, 3.8, 1.7, 3.4, 1.5))
 assert abs(sum(int(w) for w in NOTICE_HAZARD_WIDTHS) - int(TYPE_WIDTH)) < int(Cm(0.01))
 
 # Where a title may break: never inside a word, a number or a date part.
@@ -140,7 +140,7 @@ def _add_blocks(doc, blocks: tuple[DocBlock, ...]) -> None:
         elif block.kind == "paragraph":
             add_prose(doc, block.text)
         elif block.kind == "caption":
-            add_paragraph(doc, block.text, NUMBER_LINE)
+            add_paragraph(doc, block.text, NUMBER_LINE).paragraph_format.keep_with_next = True
         elif block.kind == "table":
             numeric = [i for i in range(len(block.header))
                        if block.rows and all(re.fullmatch(r"[\d.,%-]*", str(r[i]) if i < len(r) else "") for r in block.rows)]
@@ -233,6 +233,7 @@ def build_official_document(data: OfficialDocumentData) -> bytes:
     if data.rows:
         if "以下" not in data.body:
             add_paragraph(doc, f"隐患问题清单如下（共{len(data.rows)}项）：", BODY)
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the sentence that leads to the table stays with it
         add_table(doc, HAZARD_HEADER, [
             (str(n), row.code, row.target, row.problem, cn_date(row.deadline) if row.deadline else "未定",
              row.state + ("（逾期）" if row.is_overdue else "")) for n, row in enumerate(data.rows, start=1)],

@@ -175,20 +175,22 @@ _DUE_CLAUSE = re.compile(r"请于\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\
 
 
 def _order_matter(content: str, rows: tuple[FourListRow, ...]) -> str:
-    """The order's 事项 without what the document states elsewhere: the due date (said once, at
-    the end) and the listed hazards' codes and descriptions (they are in the table)."""
-    text = _DUE_CLAUSE.sub("", content or "")
-    for row in rows:
-        text = text.replace(row.problem[:200], "") if row.problem else text
-        text = re.sub(re.escape(row.code) + r"(（[^）]*）)?", "", text) if row.code else text
-    text = re.sub(r"[：:；;，,、\s]+(?=[。；]|$)", "", text).strip(" ：:；;，,、")
-    return text if len(re.sub(r"[^\u4e00-\u9fff]", "", text)) >= 6 else ""
+    """The order's 事项 when it adds to what the document says: a 事项 that names the listed
+    hazards by their codes (the text the loop writes when it issues an order) restates the table
+    and the due date, so it is not printed; otherwise it is, without a second due date."""
+    text = (content or "").strip()
+    if any(row.code and row.code in text for row in rows):
+        return ""
+    text = _DUE_CLAUSE.sub("", text).strip(" ：:；;，,、")
+    return text if len(re.sub(r"[^\u4e00-\u9fff]", "", text)) >= 4 else ""
 
 
 def _order_lead(kind: str, recipient_kind: str, recipient: str, rows: tuple[FourListRow, ...]) -> str:
     """The opening sentence, per order kind and addressee: a unit is told about its own hazards
     ("你单位存在"), a department about the enterprises of its sector, a town about its area."""
-    own = bool(rows) and all(r.responsible_unit == recipient or r.target == recipient for r in rows)
+    # "你单位存在" only when the recipient is where the hazards are; a department or a town is told
+    # about the enterprises of its sector or area
+    own = bool(rows) and all(r.target == recipient for r in rows)
     targets = "、".join(dict.fromkeys(r.target for r in rows if r.target))
     count = f"{len(rows)}项" if rows else ""
     if own or not rows:

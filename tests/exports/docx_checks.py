@@ -57,7 +57,7 @@ def in_table(paragraph) -> bool:
 def assert_official_layout(doc) -> None:
     """A4; 附件2 margins on portrait pages, the same type area turned on a landscape table page;
     East Asian fonts without theme fonts, zh-CN; every line exact, 30 pt for all text outside
-    tables (13 pt allowed in a table; the red 发文机关标志 sizes its own line)."""
+    tables (12 pt allowed in a table; the red 发文机关标志 sizes its own line)."""
     for section in doc.sections:
         width, height = sorted([section.page_width, section.page_height])
         assert near(width, Cm(21.0)) and near(height, Cm(29.7))
@@ -80,7 +80,7 @@ def assert_official_layout(doc) -> None:
         pf = paragraph.paragraph_format
         assert pf.line_spacing_rule == WD_LINE_SPACING.EXACTLY, paragraph.text
         if in_table(paragraph):
-            assert pf.line_spacing in (Pt(30), Pt(13)), paragraph.text
+            assert pf.line_spacing in (Pt(30), Pt(12)), paragraph.text
         elif paragraph.text.strip() and not any(is_red(r) for r in paragraph.runs):
             assert pf.line_spacing == Pt(30), paragraph.text
         for run in paragraph.runs:

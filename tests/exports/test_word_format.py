@@ -140,8 +140,8 @@ def test_four_lists_annex_is_a_landscape_table_with_a_two_row_header_on_every_pa
     assert all(cant_split(tr) for tr in table._tbl.tr_lst), "a row split across pages"
     assert abs(table_width(table) - (annex.page_width - annex.left_margin - annex.right_margin)) <= int(Cm(0.01))
     data_run = table.rows[2].cells[3].paragraphs[0].runs[0]
-    assert east_asia(data_run) == "仿宋" and data_run.font.size == Pt(10.5)
-    assert table.rows[2].cells[3].paragraphs[0].paragraph_format.line_spacing == Pt(13)
+    assert east_asia(data_run) == "仿宋" and data_run.font.size == Pt(9)
+    assert table.rows[2].cells[3].paragraphs[0].paragraph_format.line_spacing == Pt(12)
     head_run = table.rows[1].cells[1].paragraphs[0].runs[0]
     assert east_asia(head_run) == "黑体"
 
