@@ -7,7 +7,7 @@ PORT    ?= 8000
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test test-pg test-slow lint format deps venv migrate demo bench backup restore clean
+.PHONY: run test test-pg test-slow lint format deps venv migrate demo bench backup restore clean samples
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（$(PY)）"; exit 1; }
@@ -60,6 +60,10 @@ test-slow: venv deps
 # Benchmarks: prints the tables of bench/README.md (PostgreSQL from DATABASE_URL; BENCH_ARGS e.g. --quick).
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# docs/samples/*.png: every document rendered by LibreOffice from demo data in a throwaway SQLite database.
+samples: venv deps
+	$(BIN)/python scripts/make_samples.py
 
 # backups/<timestamp>.sqlite3 or .dump, plus <timestamp>.media.tar.gz
 backup: venv

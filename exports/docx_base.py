@@ -493,6 +493,43 @@ def _no_borders(table) -> None:
     tbl_pr_put(tbl_pr, margins)
 
 
+# Where a title may break: never inside a word, a number or a date part.
+_TITLE_TOKENS = re.compile(
+    r"关于|\d+年|\d+月|\d+日|\d+号|安全生产|督导检查|常态化|隐患问题|情况|工作|整改|落实|机制|专项|通报|通知|[A-Za-z0-9]+|.")
+
+
+def title_lines(title: str, *, size: Pt = SIZE_ER, width=TYPE_WIDTH) -> list[str]:
+    """A title in one line when it fits with room to spare, else in two or three lines broken
+    between words in a balanced shape (GB/T 9704: 梯形或菱形), never leaving a word alone."""
+    per_line = int(width) / int(size) - 1.5  # characters a line holds, with a margin for the font
+    if text_width(title) <= per_line:
+        return [title]
+    tokens = _TITLE_TOKENS.findall(title)
+    n_lines = 2 if text_width(title) <= 2 * per_line else 3
+    best: tuple[float, list[str]] | None = None
+    cuts = range(1, len(tokens))
+    candidates = ([[c] for c in cuts] if n_lines == 2 else [[a, b] for a in cuts for b in cuts if b > a])
+    for cut in candidates:
+        bounds = [0, *cut, len(tokens)]
+        lines = ["".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        widths = [text_width(line) for line in lines]
+        if max(widths) > per_line:
+            continue
+        score = max(widths) - min(widths) + (0.5 if widths[0] < widths[-1] else 0)  # prefer the longer line first
+        if best is None or score < best[0]:
+            best = (score, lines)
+    return best[1] if best else [title]
+
+
+def add_title(doc, title: str) -> None:
+    paragraph = add_paragraph(doc, "", TITLE)
+    for index, line in enumerate(title_lines(title)):
+        run = paragraph.add_run(line)
+        format_run(run, font=TITLE.font, size=TITLE.size)
+        if index:
+            run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
+
+
 def new_page_section(doc, *, landscape: bool):
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     exact_spacing(doc.paragraphs[-1].paragraph_format)  # the paragraph that carries the section break

@@ -23,6 +23,7 @@ from .docx_base import (
     add_grouped_table,
     add_paragraph,
     add_prose,
+    add_title,
     cn_date,
     new_document,
     new_page_section,
@@ -111,7 +112,7 @@ def baseline_paragraphs(baseline: Baseline) -> list[str]:
 
 
 def _add_head(doc, title: str, unit_name: str, report_date) -> None:
-    add_paragraph(doc, title, TITLE)
+    add_title(doc, title)
     add_paragraph(doc, unit_name, SUBTITLE_KAI)
     add_paragraph(doc, f"（{cn_date(report_date)}）", SUBTITLE_KAI)
 

@@ -21,7 +21,6 @@ from .docx_base import (
     H1,
     NUMBER_LINE,
     RED,
-    SIZE_ER,
     SIZE_SI,
     TITLE,
     TYPE_WIDTH,
@@ -30,6 +29,7 @@ from .docx_base import (
     add_prose,
     add_signature,
     add_table,
+    add_title,
     cn_date,
     exact_spacing,
     format_run,
@@ -39,49 +39,12 @@ from .docx_base import (
 )
 
 HAZARD_HEADER = ("序号", "隐患编号", "排查对象", "隐患问题", "整改时限", "状态")
-HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.9, 2.5, 3.8, 3.4, 1.8))  # portrait type area: 15.4 cm
+HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.4, 2.5, 4.8, 2.9, 1.8))  # portrait type area: 15.4 cm
 assert abs(sum(int(w) for w in HAZARD_WIDTHS) - int(TYPE_WIDTH)) < int(Cm(0.01))
 
 # 序号, 属地, 排查对象, 隐患问题, 隐患等级, 整改时限, 状态 (exports.selectors.NOTICE_HAZARD_HEADER)
-NOTICE_HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 1.7, 2.3, 3.8, 1.7, 3.4, 1.5))
+NOTICE_HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 1.6, 2.3, 4.2, 1.6, 2.9, 1.8))
 assert abs(sum(int(w) for w in NOTICE_HAZARD_WIDTHS) - int(TYPE_WIDTH)) < int(Cm(0.01))
-
-# Where a title may break: never inside a word, a number or a date part.
-_TITLE_TOKENS = re.compile(
-    r"关于|\d+年|\d+月|\d+日|\d+号|安全生产|督导检查|常态化|隐患问题|情况|工作|整改|落实|机制|专项|通报|通知|[A-Za-z0-9]+|.")
-
-
-def title_lines(title: str, *, size: Pt = SIZE_ER, width=TYPE_WIDTH) -> list[str]:
-    """A title in one line when it fits with room to spare, else in two or three lines broken
-    between words in a balanced shape (GB/T 9704: 梯形或菱形), never leaving a word alone."""
-    per_line = int(width) / int(size) - 1.5  # characters a line holds, with a margin for the font
-    if text_width(title) <= per_line:
-        return [title]
-    tokens = _TITLE_TOKENS.findall(title)
-    n_lines = 2 if text_width(title) <= 2 * per_line else 3
-    best: tuple[float, list[str]] | None = None
-    cuts = range(1, len(tokens))
-    candidates = ([[c] for c in cuts] if n_lines == 2 else [[a, b] for a in cuts for b in cuts if b > a])
-    for cut in candidates:
-        bounds = [0, *cut, len(tokens)]
-        lines = ["".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
-        widths = [text_width(line) for line in lines]
-        if max(widths) > per_line:
-            continue
-        score = max(widths) - min(widths) + (0.5 if widths[0] < widths[-1] else 0)  # prefer the longer line first
-        if best is None or score < best[0]:
-            best = (score, lines)
-    return best[1] if best else [title]
-
-
-def add_title(doc, title: str) -> None:
-    paragraph = add_paragraph(doc, "", TITLE)
-    for index, line in enumerate(title_lines(title)):
-        run = paragraph.add_run(line)
-        format_run(run, font=TITLE.font, size=TITLE.size)
-        if index:
-            run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
-
 
 def _letterhead(doc, data: OfficialDocumentData) -> None:
     """版头: 发文机关标志 in red 小标宋 centred, 35 mm below the top of the type area; the 发文字号

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import os
 import shutil
 import subprocess
@@ -75,9 +76,10 @@ def build_data(today: datetime.date) -> dict:
     from workflows.reporting.models import MonthlyReport
     from workflows.reporting.services import report_save_draft, report_submit, reports_open
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
-    call_command("setup_site", verbosity=0)
+    quiet = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command("load_reference_data", verbosity=0, stdout=quiet)
+    call_command("setup_site", verbosity=0, stdout=quiet)
     load_demo(password="samples-only-1")
     users = {u.username: u for u in get_user_model().objects.all()}
     office, dept_user = users["office_admin"], users["dept_yjj"]

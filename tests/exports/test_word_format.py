@@ -231,3 +231,16 @@ def test_four_lists_document_alone_is_landscape_with_its_title():
     assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
     assert doc.paragraphs[0].text == "2026年3月区应急管理局督导检查隐患问题“四个清单”"
     assert len(doc.tables[0].rows) == 3
+
+
+def test_titles_break_between_words_in_a_balanced_shape():
+    from exports.docx_base import title_lines
+
+    assert title_lines("2026年3月督导检查情况") == ["2026年3月督导检查情况"]
+    assert title_lines("关于2026年10月安全生产督导检查情况的通报") == ["关于2026年10月安全生产", "督导检查情况的通报"]
+    lines = title_lines("2026年10月全区安全生产常态化督导检查情况")
+    assert len(lines) == 2 and all(len(line) >= 6 for line in lines) and "".join(lines) == "2026年10月全区安全生产常态化督导检查情况"
+    data = OfficialDocumentData(kind="通报", doc_number="", title="关于2026年10月安全生产督导检查情况的通报", addressee="",
+                                body="正文。", issuer="荔城区人民政府安全生产委员会办公室", issued_on=datetime.date(2026, 11, 3))
+    title = open_docx(build_official_document(data)).paragraphs[0]
+    assert title.text == "关于2026年10月安全生产\n督导检查情况的通报"  # one paragraph, a line break between the words
