@@ -95,7 +95,7 @@ def test_an_order_keeps_what_it_said_at_issue(users, ref, make_target):
 
 
 def test_orders_issued_before_the_snapshot_are_filled_from_history(users, ref, make_target):
-    """Migration 0010 fills old orders with their hazards as their history says they were at issue."""
+    """Migration 0011 fills old orders with their hazards as their history says they were at issue."""
     import importlib
 
     from django.apps import apps
@@ -111,10 +111,10 @@ def test_orders_issued_before_the_snapshot_are_filled_from_history(users, ref, m
     hazard._change_reason = "测试：发文之后的变化"
     hazard.save()
     assert Hazard.history.filter(id=hazard.pk, history_date__gt=order.issued_at).exists()
-    order.snapshot = {}  # as before migration 0009
+    order.snapshot = {}  # as before migration 0010
     order._change_reason = "测试：清空快照"
     order.save()
-    fill = importlib.import_module("workflows.hazards.migrations.0010_order_snapshot_fill").fill
+    fill = importlib.import_module("workflows.hazards.migrations.0011_order_snapshot_fill").fill
     fill(apps, None)
     order.refresh_from_db()
     (item,) = order.snapshot["hazards"]

@@ -55,7 +55,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hazards", "0009_order_snapshot"),
+        ("hazards", "0010_order_snapshot"),
         ("directory", "0001_initial"),
     ]
 

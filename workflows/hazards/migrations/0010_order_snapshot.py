@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0008_office_todo_index'),
+        ('hazards', '0009_found_on_inspection_day'),
     ]
 
     operations = [
