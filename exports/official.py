@@ -39,11 +39,11 @@ from .docx_base import (
 )
 
 HAZARD_HEADER = ("序号", "隐患编号", "排查对象", "隐患问题", "整改时限", "状态")
-HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.4, 2.5, 4.8, 2.9, 1.8))  # portrait type area: 15.4 cm
+HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.7, 2.5, 4.2, 3.2, 1.8))  # portrait type area: 15.4 cm
 assert abs(sum(int(w) for w in HAZARD_WIDTHS) - int(TYPE_WIDTH)) < int(Cm(0.01))
 
 # 序号, 属地, 排查对象, 隐患问题, 隐患等级, 整改时限, 状态 (exports.selectors.NOTICE_HAZARD_HEADER)
-NOTICE_HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 1.6, 2.3, 4.2, 1.6, 2.9, 1.8))
+NOTICE_HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 1.6, 2.3, 3.9, 1.6, 3.2, 1.8))
 assert abs(sum(int(w) for w in NOTICE_HAZARD_WIDTHS) - int(TYPE_WIDTH)) < int(Cm(0.01))
 
 def _letterhead(doc, data: OfficialDocumentData) -> None:

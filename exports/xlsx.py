@@ -287,7 +287,7 @@ def assessment_sheets(result) -> list[Sheet]:
         Column("合格线", 10, lambda r: float(result.pass_line), "number"),
         Column("考核区间", 26, lambda r: result.period.label),
     ]
-    label = f"{result.period.label}年度目标责任考核"
+    label = f"{result.period.label}目标责任考核"  # 2026年度目标责任考核
     return [
         Sheet("考核得分", score_columns, result.departments, heading=f"{label}得分"),
         Sheet("得分说明", detail_columns, detail_rows, heading=f"{label}得分说明"),

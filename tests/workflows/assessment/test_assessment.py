@@ -153,14 +153,15 @@ def test_assessment_xlsx(year_2026, users, api_for):
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["考核得分", "得分说明", "报送督查效能"]
     scores = wb["考核得分"]
-    assert scores.freeze_panes == "A2" and scores.column_dimensions["A"].width == 18
-    headers = [c.value for c in scores[1]]
+    assert scores.freeze_panes == "A3" and scores.column_dimensions["A"].width == 18  # title row, then the header
+    assert scores["A1"].value == "2026年度目标责任考核得分" and scores.print_title_rows == "$1:$2"
+    headers = [c.value for c in scores[2]]
     assert headers[:3] == ["单位", "月度督导检查（数据）", "月度督导检查（得分）"] and headers[-2:] == ["总分", "是否合格"]
     expected = {r.department_name: r.total for r in assess(period=Period.year(2026)).departments}
-    rows = {r[0]: r for r in scores.iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: r for r in scores.iter_rows(min_row=3, values_only=True)}
     assert len(rows) == 20
     assert Decimal(str(rows["区应急管理局"][-2])) == expected["区应急管理局"]
-    detail = list(wb["得分说明"].iter_rows(min_row=2, values_only=True))
+    detail = list(wb["得分说明"].iter_rows(min_row=3, values_only=True))
     assert len(detail) == 20 * 7 and detail[0][:2] == ("区发改局", "月度督导检查")
 
 

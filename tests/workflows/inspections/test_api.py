@@ -38,7 +38,7 @@ def test_a_phone_submits_a_whole_visit_and_gets_the_hazards_back(users, api_for,
     response = api_for(users[Role.INSPECTOR]).post("/api/v1/inspections/", body, format="json")
     assert response.status_code == 201, response.json()
     data = response.json()
-    assert {h["description"] for h in data["hazards"]} == {"消防通道是否畅通：现场发现问题", "员工未佩戴防护用品"}
+    assert {h["description"] for h in data["hazards"]} == {"消防通道不畅通：现场发现问题", "员工未佩戴防护用品"}
     assert all(h["state"] == "reported" for h in data["hazards"])
     assert len(data["answers"]) == version.items.count()
     assert data["photos"][0]["taken_at"] and data["photos"][0]["latitude"]
