@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notices', '0002_hazard_chooser_block'),
+        ('notices', '0003_tipoff_query_code'),
     ]
 
     operations = [
