@@ -7,7 +7,7 @@ PORT    ?= 8000
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test test-pg test-slow lint format deps venv migrate demo bench backup restore clean samples
+.PHONY: run test test-pg test-slow lint format deps venv migrate demo bench backup restore clean samples guide
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PY) >/dev/null || { echo "需要 Python 3.11（$(PY)）"; exit 1; }
@@ -64,6 +64,10 @@ bench: venv
 # docs/samples/*.png: every document rendered by LibreOffice from demo data in a throwaway SQLite database.
 samples: venv deps
 	$(BIN)/python scripts/make_samples.py
+
+# The user guide's screenshots (cms/static/cms/guide/), in chromium against the demo data.
+guide: venv deps
+	bash scripts/guide.sh
 
 # backups/<timestamp>.sqlite3 or .dump, plus <timestamp>.media.tar.gz
 backup: venv

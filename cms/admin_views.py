@@ -305,13 +305,13 @@ class ScopedHistoryView(ForbiddenIs403Mixin, ScopedObjectMixin, HistoryView):
 
 class ReadableInspectMixin:
     """A detail page titled 查看 (Wagtail's "检查" reads as 督导检查), times in Asia/Shanghai,
-    是/否 for booleans, （空） for nothing."""
+    是/否 for booleans, — for nothing, lists joined with 、 (never True, None or a Python list)."""
 
     page_title = "查看"
 
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
-        if value is None or value == "":
+        if value is None or value == "" or value == "-":
             return "—"
         if value is True or value is False:
             return "是" if value else "否"
@@ -319,6 +319,10 @@ class ReadableInspectMixin:
             return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
         if isinstance(value, datetime.date):
             return value.strftime("%Y-%m-%d")
+        if isinstance(value, list | tuple):
+            return "、".join(str(v) for v in value) or "—"
+        if isinstance(value, dict):
+            return "；".join(f"{k}：{v}" for k, v in value.items()) or "—"
         return value
 
 

@@ -7,6 +7,7 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import pre_save
+        from wagtail.users.forms import PagePermissionsForm
 
         from . import security  # noqa: F401  (login failure counters)
         from .files import register_private_files
@@ -19,3 +20,5 @@ class CmsConfig(AppConfig):
 
         # names normalised, control characters and dates out of bounds refused, on every save
         pre_save.connect(guard_on_save, dispatch_uid="cms.inputs.guard_on_save")
+
+        PagePermissionsForm.base_fields["page"].label = "页面"  # Wagtail leaves it unlabelled: "Page"

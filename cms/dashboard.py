@@ -4,6 +4,7 @@ CDN, readable without JavaScript, printable. Pure functions of numbers to markup
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -110,3 +111,58 @@ class HtmlPanel(Component):
 
         template = engines["django"].from_string(_PANEL)
         return template.render({"panel_id": self.name, "heading": self.heading, "body": self.build()})
+
+
+# ---------------------------------------------------------------- 待我处理
+
+TODO_HOOK = "register_todo_sections"
+TODO_LIMIT = 10
+
+
+@dataclass
+class TodoItem:
+    """One thing to act on: what it is, its state, when it is due, and the page where the action is."""
+
+    label: str
+    url: str
+    status: str = ""
+    due: str = ""
+
+
+@dataclass
+class TodoSection:
+    """A kind of work for this user (e.g. 月报待审核), counted over the whole queue, the first rows shown."""
+
+    key: str
+    heading: str
+    count: int
+    items: list[TodoItem] = field(default_factory=list)
+    more_url: str = ""
+    order: int = 100
+
+
+def todo_sections(user) -> list[TodoSection]:
+    """Every app says what this user must act on next through the ``register_todo_sections`` hook:
+    a function ``(user) -> list[TodoSection]`` over its own selectors and ``cms.scope``."""
+    from wagtail import hooks
+
+    sections: list[TodoSection] = []
+    for fn in hooks.get_hooks(TODO_HOOK):
+        sections.extend(fn(user) or [])
+    return sorted(sections, key=lambda s: (s.order, s.key))
+
+
+class TodoPanel(Component):
+    """待我处理: one panel per role, listing each kind of work with a link to where the action is."""
+
+    name = "awaiting"
+    order = 10
+
+    def __init__(self, user):
+        self.user = user
+
+    def render_html(self, parent_context=None):
+        from django.template.loader import render_to_string
+
+        sections = todo_sections(self.user)
+        return render_to_string("cms/todo_panel.html", {"sections": sections, "total": sum(s.count for s in sections)})

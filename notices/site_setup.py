@@ -65,11 +65,11 @@ def _tree_roots(report: SetupReport) -> Page:
     a flushed database (transactional tests, a restore gone wrong) lacks them, so make them too."""
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
+        Collection.add_root(name="全部文档")
         report.add("文档根目录")
     root = Page.get_first_root_node()
     if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+        root = Page.add_root(instance=Page(title="根页面", slug="root", live=True))
         report.add("页面根节点")
     return root
 
@@ -154,6 +154,36 @@ def _workflow(index: NoticeIndexPage, report: SetupReport) -> Workflow:
     return workflow
 
 
+WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
+WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
+
+
+def _retire_wagtail_defaults(report: SetupReport) -> None:
+    """Wagtail's own "Editors"/"Moderators" groups and its "Moderators approval" workflow stand
+    beside our six roles and the 通报审核 workflow, in English: retire them (the workflow is
+    detached and disabled, the groups deleted when nobody is in them)."""
+    for workflow in Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW):
+        if WorkflowPage.objects.filter(workflow=workflow).exists():
+            WorkflowPage.objects.filter(workflow=workflow).delete()
+            report.add("停用 Wagtail 自带审核流程")
+        if workflow.active:
+            workflow.active = False
+            workflow.save(update_fields=["active"])
+    GroupApprovalTask.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW).update(active=False)
+    root = Collection.get_first_root_node()
+    if root is not None and root.name == "Root":
+        root.name = "全部文档"
+        root.save(update_fields=["name"])
+    tree_root = Page.get_first_root_node()
+    if tree_root is not None and tree_root.title == "Root":
+        tree_root.title = tree_root.draft_title = "根页面"
+        tree_root.save(update_fields=["title", "draft_title"])
+    for group in Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS):
+        if not group.user_set.exists():
+            group.delete()
+            report.add(f"删除 Wagtail 自带用户组：{group.name}")
+
+
 def setup_site() -> SetupReport:
     report = SetupReport()
     ensure_role_groups()
@@ -169,4 +199,5 @@ def setup_site() -> SetupReport:
         _page_permissions(home, report)
         _collection_permissions(report)
         _workflow(index, report)
+        _retire_wagtail_defaults(report)
     return report

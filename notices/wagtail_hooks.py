@@ -279,3 +279,38 @@ def guard_notice_attachments(document, request):
     if any(n.live and can_read_notice(request.user, n) for n in notices):
         return None
     raise Http404("未找到该文件")
+
+
+# ---------------------------------------------------------------- 待我处理
+
+@hooks.register("register_todo_sections")
+def notice_todo_sections(user):
+    """待我处理 of approvers: 通报 in moderation that this user may approve (Wagtail's own
+    ``TaskState.objects.reviewable_by``), and, for the office, tip-offs awaiting triage."""
+    from wagtail.models import TaskState
+
+    from cms.dashboard import TODO_LIMIT, TodoItem, TodoSection
+
+    if not is_office(user):
+        return []
+    states = (TaskState.objects.reviewable_by(user).select_related("workflow_state", "task")
+              .order_by("started_at"))
+    items = []
+    for state in states[:TODO_LIMIT]:
+        page = NoticePage.objects.filter(pk=state.workflow_state.object_id).first()
+        if page is None:
+            continue
+        items.append(TodoItem(label=page.title, url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                              status=f"待审核（{state.task.name}）",
+                              due=f"提交于 {timezone.localtime(state.started_at):%Y-%m-%d %H:%M}"))
+    tipoffs = TipOff.objects.filter(state=TipOffState.NEW).order_by("submitted_at", "id")
+    return [
+        TodoSection(key="notices", heading="通报：待我审核", count=states.count(), order=40, items=items,
+                    more_url=""),
+        TodoSection(key="tipoffs", heading="举报：待受理", count=tipoffs.count(), order=50,
+                    more_url=reverse("wagtailsnippets_notices_tipoff:list"),
+                    items=[TodoItem(label=f"{t.code} {t.place[:30]}", url=reverse("notices_tipoff_accept", args=[t.pk]),
+                                    status=t.get_state_display(),
+                                    due=f"提交于 {timezone.localtime(t.submitted_at):%Y-%m-%d %H:%M}")
+                           for t in tipoffs[:TODO_LIMIT]]),
+    ]

@@ -24,8 +24,12 @@ def tracked_fields(history_model) -> list[models.Field]:
 
 
 def show(field: models.Field, value, names: dict) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == [] or value == {}:
         return "（空）"
+    if isinstance(value, list):  # a JSON list (a report's 四个清单): how many rows, never the Python text
+        return f"{len(value)}行"
+    if isinstance(value, dict):  # a JSON object (a report's figures): a snapshot, never the Python text
+        return "数据快照"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):

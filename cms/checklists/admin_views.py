@@ -94,8 +94,9 @@ class BuilderView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
                 if response is not None:
                     return response
         except ServiceError as exc:
-            details = "；".join(f"{k}：{'、'.join(v)}" for k, v in exc.fields.items())
-            messages.error(request, exc.message + (f"（{details}）" if details else ""))
+            # the field messages say what is wrong in words ("请填写分组标题"); the field names are not for users
+            details = "；".join(m for v in exc.fields.values() for m in ([v] if isinstance(v, str) else v) if m != exc.message)
+            messages.error(request, "；".join(x for x in (exc.message, details) if x))
         return redirect("checklists_builder", template.pk)
 
     def _new_draft(self, request, template, draft, action):

@@ -28,7 +28,7 @@ class ChecklistTemplateViewSet(AuditedSnippetViewSet):
     menu_order = 250
     add_to_admin_menu = True
     add_view_class = TemplateCreateView
-    list_display = ["name", "sector_names", "status_label", "is_retired", BuilderColumn("builder", label="内容")]
+    list_display = ["name", Column("sector_names", label="适用行业领域"), "status_label", "is_retired", BuilderColumn("builder", label="内容")]
     list_filter = ["sectors", "is_retired"]
     list_export = ["name", "sector_names", "status_label", "is_retired", "description"]
     export_headings = {"sector_names": "适用行业领域", "status_label": "版本状态"}

@@ -256,7 +256,7 @@ def _reports(ctx: Context) -> Figures:
 def _hazards_found(ctx: Context) -> Figures:
     found = department_hazards_found(ctx.department.pk, ctx.period).count()
     target = (Decimal(ctx.scheme.hazards_found_target) * Decimal(len(ctx.period.months)) / Decimal(12)).quantize(CENT, ROUND_HALF_UP)
-    return Figures(found, target, f"{found} 项（目标{target.normalize():f}项）", f"min(1, {found}/{target.normalize():f})")
+    return Figures(found, target, f"{found} 项（目标{target.normalize():f}项）", f"{found}/{target.normalize():f}（超过目标按1计）")
 
 
 def _rectified_on_time(ctx: Context) -> Figures:

@@ -1,11 +1,10 @@
-"""Admin of the loop: 隐患 and 三单 listings and detail pages with action buttons, the
-"待我处理" dashboard panel."""
+"""Admin of the loop: 隐患 and 三单 listings and detail pages with action buttons, and their
+rows of the "待我处理" dashboard panel."""
 
 from django import forms
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -84,27 +83,37 @@ class HazardGroup(SnippetViewSetGroup):
 register_snippet(HazardGroup)
 
 
-class AwaitingPanel(Component):
-    """待我处理: the hazards and 三单 whose next step is this user's."""
+@hooks.register("register_todo_sections")
+def hazard_todo_sections(user):
+    """待我处理: the hazards and 三单 whose next step is this user's (``selectors.hazards_awaiting``,
+    ``selectors.orders_awaiting``), each linking to its page where the step's form is."""
+    from cms.dashboard import TODO_LIMIT, TodoItem, TodoSection
+    from cms.roles import Role, role_of
 
-    name = "awaiting"
-    template_name = "hazards/panel_awaiting.html"
-    order = 50
+    role = role_of(user)
+    if role is None or role == Role.AUDITOR:
+        return []
+    hazards = selectors.hazards_awaiting(user)
+    orders = selectors.orders_awaiting(user)
+    hazard_heading = {Role.DEPARTMENT: "隐患：待整改、待复核", Role.JURISDICTION: "隐患：待整改",
+                      Role.INSPECTOR: "隐患：我登记、待交办或现场整改"}.get(role, "隐患：待交办、待复核、待挂牌督办")
+    order_heading = "三单：待签收、待回复" if role not in (Role.OFFICE_ADMIN, Role.OFFICE_EDITOR) else "三单：已回复、待办结"
 
-    def __init__(self, user):
-        self.user = user
+    def hazard_status(h):
+        return h.get_state_display() + ("（逾期）" if h.is_overdue else "") + (
+            "（待挂牌督办）" if h.needs_supervision and not h.is_supervised else "")
 
-    def get_context_data(self, parent_context=None):
-        hazards = selectors.hazards_awaiting(self.user)
-        orders = selectors.orders_awaiting(self.user)
-        return {
-            "hazards": list(hazards[:20]),
-            "hazard_count": hazards.count(),
-            "orders": list(orders[:20]),
-            "order_count": orders.count(),
-        }
-
-
-@hooks.register("construct_homepage_panels")
-def add_awaiting_panel(request, panels):
-    panels.insert(0, AwaitingPanel(request.user))
+    return [
+        TodoSection(key="hazards", heading=hazard_heading, count=hazards.count(), order=20,
+                    more_url=reverse("wagtailsnippets_hazards_hazard:list"),
+                    items=[TodoItem(label=f"{h.code} {h.description[:30]}", status=hazard_status(h),
+                                    due=f"整改时限 {h.deadline:%Y-%m-%d}" if h.deadline else "",
+                                    url=reverse("wagtailsnippets_hazards_hazard:inspect", args=[h.pk]))
+                           for h in hazards[:TODO_LIMIT]]),
+        TodoSection(key="orders", heading=order_heading, count=orders.count(), order=30,
+                    more_url=reverse("wagtailsnippets_hazards_order:list"),
+                    items=[TodoItem(label=f"{o.get_kind_display()} {o.number}", status=f"{o.get_status_display()}（{o.recipient_name}）",
+                                    due=f"办理时限 {o.due_date:%Y-%m-%d}" if o.due_date else "",
+                                    url=reverse("wagtailsnippets_hazards_order:inspect", args=[o.pk]))
+                           for o in orders[:TODO_LIMIT]]),
+    ]

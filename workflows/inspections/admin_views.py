@@ -74,6 +74,17 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
             "version": pick(ChecklistVersion.objects.filter(is_published=True, template__is_retired=False).select_related("template"), "version"),
         }
 
+    @staticmethod
+    def plans_for(group, inspected_on) -> list:
+        """Only the plans of the inspection date's month (today's when no date is given yet)."""
+        if group is None:
+            return []
+        try:
+            day = datetime.date.fromisoformat(str(inspected_on)) if inspected_on else timezone.localdate()
+        except ValueError:
+            day = timezone.localdate()
+        return list(InspectionPlan.objects.filter(group=group, month=day.replace(day=1)).order_by("title"))
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
@@ -93,7 +104,7 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
             target_q=self.request.GET.get("target_q", ""), target_options_url=reverse("target_options"),
             versions=list(latest.values()), chosen=chosen, methods=InspectionMethod.choices, verdicts=VERDICTS,
             layout=version_layout(chosen["version"]) if chosen["version"] else [],
-            plans=InspectionPlan.objects.filter(group=chosen["group"]).order_by("-month")[:24] if chosen["group"] else [],
+            plans=self.plans_for(chosen["group"], (kwargs.get("values") or {}).get("inspected_on") or self.request.GET.get("inspected_on")),
             inspector_choices=members,
             started_at=kwargs.get("started_at") or timezone.now().isoformat(),
             values=kwargs.get("values") or {"inspected_on": timezone.localdate().isoformat(), "method": InspectionMethod.PLANNED,

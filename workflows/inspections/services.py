@@ -423,6 +423,8 @@ def _validate_visit(*, actor, group, target, inspected_on, method, inspectors, s
             errors.add("started_at", "开始填写时间不能晚于提交时间")
     if plan is not None and group is not None and plan.group_id != group.pk:
         errors.add("plan", "所选计划不属于该检查组")
+    if plan is not None and day is not None and (plan.month.year, plan.month.month) != (day.year, day.month):
+        errors.add("plan", f"所选计划是{plan.month.year}年{plan.month.month}月的，检查日期在{day.year}年{day.month}月：请选检查当月的计划")
     return group, target, day, inspector_users, started_at
 
 

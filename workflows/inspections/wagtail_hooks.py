@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.admin_views import AuditedSnippetViewSet, ScopedIndexView
+from cms.directory.widgets import Checkboxes, TargetCheckboxes
 from cms.errors import InvalidInput, NotAllowed
 from cms.records import input_for
 from cms.scope import scope_for
@@ -27,7 +28,8 @@ class InspectionGroupViewSet(AuditedSnippetViewSet):
     model = InspectionGroup
     icon = "group"
     menu_label = "督导检查组"
-    list_display = ["name", "kind", "lead_department", "jurisdiction_names", "sector_names", "is_active"]
+    list_display = ["name", "kind", "lead_department", Column("jurisdiction_names", label="督导属地"), Column("sector_names", label="行业领域"),
+                    "is_active"]
     list_filter = ["kind", "lead_department", "is_active"]
     list_export = ["name", "kind", "lead_department", "jurisdiction_names", "sector_names", "leader_name", "is_active"]
     export_headings = {"jurisdiction_names": "督导属地", "sector_names": "行业领域"}
@@ -35,7 +37,8 @@ class InspectionGroupViewSet(AuditedSnippetViewSet):
     search_fields = ["name", "note"]
     panels = [
         MultiFieldPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("lead_department"), FieldPanel("leader_name")], heading="基本信息"),
-        MultiFieldPanel([FieldPanel("jurisdictions"), FieldPanel("sectors")], heading="督导范围（专项填属地，行业填行业领域）"),
+        MultiFieldPanel([FieldPanel("jurisdictions", widget=Checkboxes), FieldPanel("sectors", widget=Checkboxes)],
+                        heading="督导范围（专项填属地，行业填行业领域）"),
         MultiFieldPanel([FieldPanel("member_departments"), FieldPanel("members"), FieldPanel("experts")], heading="成员与专家"),
         FieldPanel("note"), FieldPanel("is_active"),
     ]
@@ -60,7 +63,8 @@ class InspectionPlanViewSet(AuditedSnippetViewSet):
     panels = [
         FocusProposalPanel(heading="下月综合督导检查重点建议"),
         MultiFieldPanel([FieldPanel("month"), FieldPanel("group"), FieldPanel("title"), FieldPanel("status")], heading="计划"),
-        MultiFieldPanel([FieldPanel("sectors"), FieldPanel("jurisdictions"), FieldPanel("targets")], heading="检查范围"),
+        MultiFieldPanel([FieldPanel("sectors", widget=Checkboxes), FieldPanel("jurisdictions", widget=Checkboxes),
+                         FieldPanel("targets", widget=TargetCheckboxes)], heading="检查范围"),
         MultiFieldPanel([FieldPanel("content"), FieldPanel("key_points"), FieldPanel("templates"), FieldPanel("method"), FieldPanel("experts")],
                         heading="查什么、如何查"),
         MultiFieldPanel([FieldPanel("training_date"), FieldPanel("training_topic"), FieldPanel("training_trainer"), FieldPanel("training_attendees")],

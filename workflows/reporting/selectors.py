@@ -52,3 +52,18 @@ def consultations_in_month(month: datetime.date) -> QuerySet[Consultation]:
     """The month's consultations (两个每月: 1–2 sector consultations every month)."""
     period = Period.of_month(month)
     return Consultation.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
+
+
+def reports_awaiting(user) -> QuerySet[MonthlyReport]:
+    """待我处理: monthly reports whose next step is this user's — the office reviews what was
+    submitted; a department fills and submits its drafts and returned reports. Within ``cms.scope``."""
+    from cms.roles import OFFICE_ROLES, Role, role_of
+    from cms.scope import scoped
+
+    role = role_of(user)
+    base = scoped(MonthlyReport.objects.all(), user).select_related("department", "group")
+    if role in OFFICE_ROLES:
+        return base.filter(state=ReportState.SUBMITTED).order_by("submitted_at", "id")
+    if role == Role.DEPARTMENT:
+        return base.filter(state__in=[ReportState.DRAFT, ReportState.RETURNED]).order_by("deadline", "id")
+    return base.none()

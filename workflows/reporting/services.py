@@ -272,6 +272,29 @@ def _may_author(actor, report: MonthlyReport) -> bool:
     return is_office(actor) or (can_write(actor, report) and in_scope(actor, report))
 
 
+# What a user may do with a report now: asked by the admin before showing a button, so the
+# state rules stay here beside the services that enforce them.
+
+def can_edit_report(actor, report: MonthlyReport) -> bool:
+    """填写正文 / 按最新数据更新 / 报送 (the same guard as ``report_save_draft`` and ``report_submit``)."""
+    return report.state in (ReportState.DRAFT, ReportState.RETURNED) and _may_author(actor, report)
+
+
+def can_submit_report(actor, report: MonthlyReport) -> bool:
+    return can_edit_report(actor, report)
+
+
+def can_review_report(actor, report: MonthlyReport) -> bool:
+    """采纳 / 退回."""
+    return report.state == ReportState.SUBMITTED and is_office(actor)
+
+
+def can_remind_report(actor, report: MonthlyReport) -> bool:
+    """催报: never submitted, past the deadline, not reminded within a day (``report_remind``)."""
+    return (is_office(actor) and report.first_submitted_at is None and timezone.localdate() > report.deadline
+            and (report.reminded_at is None or timezone.now() - report.reminded_at >= datetime.timedelta(days=1)))
+
+
 def report_save_draft(*, actor, reason: str, report: MonthlyReport, highlights: str | None = None,
                       problems: str | None = None, next_steps: str | None = None) -> MonthlyReport:
     """The author edits the prose parts (特色亮点, 主要问题及风险研判, 下一步工作打算)."""
