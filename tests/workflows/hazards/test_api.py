@@ -163,7 +163,10 @@ def test_the_admin_listing_and_the_ledger_filter_with_the_same_names(three, user
         response = export.get("/api/v1/exports/hazard-ledger/", params)
         assert response.status_code == 200, ("ledger", params)
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["隐患台账"]
-        codes = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        rows = list(sheet.iter_rows(values_only=True))
+        header = next(i for i, row in enumerate(rows) if "隐患编号" in row)  # below the sheet's title row
+        column = rows[header].index("隐患编号")
+        codes = {row[column] for row in rows[header + 1:] if row[column]}
         assert codes == {h.code for h in expected}, ("ledger", params)
     searched = admin.get("/admin/snippets/hazards/hazard/", {"q": "通道"}).content.decode()
     assert three["a"].code in searched and three["b"].code not in searched
