@@ -20,6 +20,7 @@ urlpatterns = [
     path("files/<path:name>", file_view, name="private_file"),
     # the public 举报办理进度查询 (受理编号 + 查询码)
     path("tipoff-status/", tipoff_status, name="tipoff_status"),
+    path("captcha/", include("captcha.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include(extra_urlpatterns)),
     path("api/v1/", include(router.urls)),

@@ -1,12 +1,11 @@
 """The public 受理举报 form and its protections: a rate limit per client address (cache), an
-arithmetic question kept in the session, a honeypot field, and photos checked by Pillow
-(real images of an allowed format and size, whatever their file name says)."""
+image captcha (``notices.captcha``; its answer only on the server), a honeypot field, and photos checked by the one upload rule
+(``cms.uploads``: real JPEG/PNG/WebP images within the limits, re-encoded, whatever their name says)."""
 
 from __future__ import annotations
 
 import datetime
 import secrets
-from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -15,14 +14,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from cms.forms import TextForm
 from cms.security import client_ip
+from cms.uploads import CheckedPhoto, check_photos, max_count
+
+from .captcha import captcha_field
 
 MAX_PHOTOS = 3
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-CHALLENGE_KEY = "tipoff_challenge"
 
 
 def rate_limit() -> tuple[int, int]:
@@ -56,30 +55,6 @@ def count_attempt(address: str) -> None:
         cache.set(key, 1, timeout=window)
 
 
-@dataclass
-class CheckedImage:
-    file: object
-    extension: str
-    size: int
-
-
-def check_image(upload) -> CheckedImage:
-    max_bytes = settings.UPLOAD_MAX_IMAGE_BYTES
-    if upload.size > max_bytes:
-        raise forms.ValidationError(f"照片“{upload.name}”超过 {max_bytes // (1024 * 1024)} MB")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise forms.ValidationError(f"文件“{upload.name}”不是有效的图片")
-    if fmt not in ALLOWED_FORMATS:
-        raise forms.ValidationError(f"照片“{upload.name}”格式不支持，请上传 JPG、PNG、WEBP 或 GIF 图片")
-    upload.seek(0)
-    return CheckedImage(file=upload, extension=ALLOWED_FORMATS[fmt], size=upload.size)
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -92,15 +67,9 @@ class PhotosField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(f"最多上传 {MAX_PHOTOS} 张照片")
-        checked, errors = [], []
-        for upload in files:
-            try:
-                checked.append(check_image(super().clean(upload, initial)))
-            except forms.ValidationError as exc:
-                errors.extend(exc.messages)
+        files = [super(PhotosField, self).clean(f, initial) for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        # The one upload rule (cms.uploads): count, size, JPEG/PNG/WebP by content, re-encoded.
+        checked, errors = check_photos(files, limit=min(MAX_PHOTOS, max_count()))
         if errors:
             raise forms.ValidationError(errors)
         return checked
@@ -112,17 +81,16 @@ class TipOffForm(TextForm):
     photos = PhotosField(label="现场照片", required=False, help_text=f"可选，最多 {MAX_PHOTOS} 张图片")
     contact = forms.CharField(label="联系方式（可选）", max_length=100, required=False,
                               help_text="便于核实情况；不会公开")
-    answer = forms.IntegerField(label="验证问题", help_text="请计算上面的算式，填写结果")
+    captcha = captcha_field()
     website = forms.CharField(label="网址", required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     # photos already checked on an earlier try whose other fields were refused (kept server-side, see stash_photos)
     photo_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, expected_answer: int | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.pop("page", None)
         kwargs.pop("user", None)
         super().__init__(*args, **kwargs)
-        self.expected_answer = expected_answer
 
     def clean_place(self):
         return self.cleaned_data["place"].replace("\x00", "").strip()
@@ -133,21 +101,9 @@ class TipOffForm(TextForm):
             raise forms.ValidationError("请描述隐患情况（至少 5 个字）")
         return value
 
-    def clean_answer(self):
-        value = self.cleaned_data["answer"]
-        if self.expected_answer is None or value != self.expected_answer:
-            raise forms.ValidationError("验证问题回答错误，请重新计算")
-        return value
-
     @property
     def is_bot(self) -> bool:
         return bool((self.data.get("website") or "").strip())
-
-
-def new_challenge(request) -> str:
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    request.session[CHALLENGE_KEY] = a + b
-    return f"{a} + {b} = ?"
 
 
 # ---------------------------------------------------------------- photos that survive a refused try
@@ -157,31 +113,30 @@ PENDING_DIR = "tipoff-pending"  # under MEDIA_ROOT, owned by no record: cms.file
 PENDING_MAX_AGE = datetime.timedelta(hours=6)
 
 
-def stash_photos(request, photos: list[CheckedImage]) -> str:
-    """Keep photos that passed their checks while another field (the challenge…) was refused, so the
+def stash_photos(request, photos: list[CheckedPhoto]) -> str:
+    """Keep photos that passed their checks while another field (the captcha…) was refused, so the
     citizen need not choose them again. Stored under a random token tied to this session."""
     _sweep_stale()
     token = secrets.token_urlsafe(18)
     kept = []
     for n, photo in enumerate(photos):
-        photo.file.seek(0)
-        name = default_storage.save(f"{PENDING_DIR}/{token}/{n}.{photo.extension}", ContentFile(photo.file.read()))
+        name = default_storage.save(f"{PENDING_DIR}/{token}/{n}.{photo.extension}", ContentFile(photo.content))
         kept.append([name, photo.extension, photo.size])
     _drop(request)
     request.session[PENDING_KEY] = {"token": token, "files": kept}
     return token
 
 
-def pending_photos(request, token: str) -> list[CheckedImage]:
+def pending_photos(request, token: str) -> list[CheckedPhoto]:
     """The photos stashed under ``token`` in this session (none for another session's token)."""
     pending = request.session.get(PENDING_KEY) or {}
     if not token or pending.get("token") != token:
         return []
     photos = []
-    for name, extension, size in pending.get("files", []):
+    for name, extension, _size in pending.get("files", []):
         try:
             with default_storage.open(name, "rb") as handle:
-                photos.append(CheckedImage(file=ContentFile(handle.read(), name=f"photo.{extension}"), extension=extension, size=size))
+                photos.append(CheckedPhoto(name=f"photo.{extension}", content=handle.read(), extension=extension))
         except FileNotFoundError:
             return []
     return photos
@@ -216,8 +171,7 @@ def serve_tipoff_form(page, request, *args, **kwargs):
             context["rate_limited"] = True
             return TemplateResponse(request, page.get_template(request), context, status=429)
         count_attempt(address)
-        expected = request.session.pop(CHALLENGE_KEY, None)
-        form = TipOffForm(request.POST, request.FILES, expected_answer=expected)
+        form = TipOffForm(request.POST, request.FILES)
         if form.is_bot:
             # Answer as if it worked, keep nothing: the bot learns nothing.
             return page.render_landing_page(request, None, *args, **kwargs)
@@ -245,5 +199,4 @@ def serve_tipoff_form(page, request, *args, **kwargs):
     context = page.get_context(request)
     context["form"] = form
     context["kept_photos"] = kept_count
-    context["challenge"] = new_challenge(request)
     return TemplateResponse(request, page.get_template(request), context, status=status)

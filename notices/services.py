@@ -18,11 +18,11 @@ from cms.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 from cms.inputs import checked_reason
 from cms.records import save_record
 from cms.roles import is_office
+from cms.uploads import CheckedPhoto
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
 from workflows.hazards.numbering import next_number
 from workflows.hazards.services import hazard_register
 
-from .forms import CheckedImage
 from .models import NoticeIndexPage, NoticePage, TipOff, TipOffPhoto, TipOffState
 from .selectors import MonthFigures, month_figures
 
@@ -34,7 +34,7 @@ def _first_of_month(value: datetime.date) -> datetime.date:
 # ---------------------------------------------------------------- 受理举报
 
 def tipoff_submit(
-    *, page, place: str, description: str, contact: str = "", photos: Sequence[CheckedImage] = (), address: str | None = None,
+    *, page, place: str, description: str, contact: str = "", photos: Sequence[CheckedPhoto] = (), address: str | None = None,
 ) -> TipOff:
     """A member of the public files a report (already validated by ``TipOffForm``)."""
     with transaction.atomic():
@@ -49,7 +49,7 @@ def tipoff_submit(
         for photo in photos:
             TipOffPhoto.objects.create(
                 tipoff=tipoff, extension=photo.extension, size=photo.size,
-                image=ContentFile(photo.file.read(), name=f"photo.{photo.extension}"),
+                image=ContentFile(photo.content, name=photo.stored_name),
             )
     tipoff.query_code = query_code  # shown once on the thank-you page; only the hash is stored
     return tipoff

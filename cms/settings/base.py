@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "captcha",  # django-simple-captcha: the image captcha of the public tip-off form (notices.captcha)
     # django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -148,8 +150,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 API_JSON_MAX_BYTES = 2 * 1024 * 1024  # JSON bodies are text only (cms.api.parsers)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES", 10 * 1024 * 1024))
+UPLOAD_MAX_IMAGES = int(os.environ.get("UPLOAD_MAX_IMAGES", 10))  # photos per field of one request
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000))
 UPLOAD_MAX_EXCEL_BYTES = int(os.environ.get("UPLOAD_MAX_EXCEL_BYTES", 5 * 1024 * 1024))
 UPLOAD_MAX_EXCEL_ROWS = int(os.environ.get("UPLOAD_MAX_EXCEL_ROWS", 20000))
+
+# The tip-off form's image captcha (django-simple-captcha; see notices/captcha.py).
+CAPTCHA_CHALLENGE_FUNCT = "notices.captcha.challenge"
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 30  # minutes: long enough to write a report
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-30, 30)
+CAPTCHA_FLITE_PATH = shutil.which("flite")  # the spoken captcha, when the server has flite
 
 LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = [

@@ -10,12 +10,12 @@ from PIL import Image
 
 from cms.records import save_record
 from cms.roles import Role
+from cms.uploads import PhotoUpload
 from tests.cms.checklists.factories import build_template
 from tests.workflows.hazards.factories import GENERAL_PLAN
 from workflows.hazards import services
 from workflows.hazards.models import Hazard, HazardState
 from workflows.inspections.models import InspectionGroup
-from workflows.inspections.photos import PhotoUpload
 from workflows.inspections.services import inspection_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

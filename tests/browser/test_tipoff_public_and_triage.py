@@ -1,5 +1,5 @@
 """The public tip-off side and its triage, in a real browser:
-- a citizen whose challenge answer is wrong keeps the chosen photo, submits, and reads the progress
+- a citizen whose captcha answer is wrong keeps the chosen photo, submits, and reads the progress
   with the 受理编号 and the 查询码 by following the link on the thank-you page;
 - the office reaches the report from its menu, sees the photo as a thumbnail, and 受理 registers a
   workshop the directory does not list, picking nothing from a flat list;
@@ -25,9 +25,12 @@ def jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def challenge_answer(page) -> int:
-    a, b = re.search(r"(\d+)\s*\+\s*(\d+)\s*=", page.inner_text("label[for=id_answer]")).groups()
-    return int(a) + int(b)
+def challenge_answer(page) -> str:
+    """What the citizen reads in the captcha image: the test reads the server's store for the
+    key in the page (the answer itself is never in the page)."""
+    from captcha.models import CaptchaStore
+
+    return CaptchaStore.objects.get(hashkey=page.input_value("input[name=captcha_0]")).response
 
 
 def test_citizen_keeps_the_photo_after_a_wrong_answer_and_looks_up_progress(ref, page):
@@ -38,13 +41,14 @@ def test_citizen_keeps_the_photo_after_a_wrong_answer_and_looks_up_progress(ref,
     page.fill("#id_place", "拱辰街道某某路12号后院")
     page.fill("#id_description", "后院私设喷漆作业间，无通风，堆放油漆桶")
     page.set_input_files("#id_photos", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
-    page.fill("#id_answer", str(challenge_answer(page) + 1))
+    assert page.locator("img.captcha-image").get_attribute("alt").startswith("验证码图片")
+    page.fill("#id_captcha_1", "zzzzz")
     with page.expect_navigation():
         page.get_by_role("button", name="提交举报").click()
-    assert "验证问题回答错误" in page.content()
+    assert "验证码错误或已过期" in page.content()
     assert "已保留您刚才选择的 1 张照片" in page.inner_text(".kept-photos")
     assert page.input_value("#id_description") == "后院私设喷漆作业间，无通风，堆放油漆桶"
-    page.fill("#id_answer", str(challenge_answer(page)))
+    page.fill("#id_captcha_1", challenge_answer(page))
     with page.expect_navigation():
         page.get_by_role("button", name="提交举报").click()
     code = page.inner_text("#tipoff-code")

@@ -1,4 +1,4 @@
-"""受理举报: the public form's protections (rate limit, challenge, honeypot, photo type and size),
+"""受理举报: the public form's protections (rate limit, image captcha, honeypot, photo type and size),
 the triage queue (office only, nothing readable by the public), accept → hazard, dismiss."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from captcha.models import CaptchaStore
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -14,7 +15,6 @@ from PIL import Image
 
 from cms.errors import InvalidInput, NotAllowed, StateConflict
 from cms.roles import Role
-from notices.forms import CHALLENGE_KEY
 from notices.models import TipOff, TipOffState
 from notices.services import tipoff_accept, tipoff_dismiss
 from workflows.hazards.models import Hazard, HazardState
@@ -35,16 +35,21 @@ def image_file(name="photo.jpg", fmt="JPEG", size=(40, 30)) -> SimpleUploadedFil
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-def open_form(c: Client, page) -> int:
+def open_form(c: Client, page) -> tuple[str, str]:
+    """Load the form as a visitor does; the captcha's key is in the page, its answer only in the
+    server's store (read here as a test may, never from the page)."""
     response = c.get(page.get_url())
     assert response.status_code == 200
-    assert "验证问题" in response.content.decode()
-    return c.session[CHALLENGE_KEY]
+    html = response.content.decode()
+    assert "验证码" in html
+    key = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
+    return key, CaptchaStore.objects.get(hashkey=key).response
 
 
 def post(c: Client, page, *, answer, photos=(), website="", **fields):
+    key, text = answer
     data = {"place": "拱辰街道某某路12号", "description": "楼道堆放大量液化气瓶，无人看管", "contact": "13800000000",
-            "answer": answer, "website": website, **fields}
+            "captcha_0": key, "captcha_1": text, "website": website, **fields}
     if photos:
         data["photos"] = list(photos)
     return c.post(page.get_url(), data)
@@ -66,9 +71,11 @@ def test_valid_tipoff_lands_in_the_queue_with_its_photos(site):
 def test_wrong_challenge_is_refused(site):
     c = Client()
     answer = open_form(c, site["tipoff"])
-    response = post(c, site["tipoff"], answer=answer + 1)
+    key, text = answer
+    wrong = "".join("x" if ch != "x" else "y" for ch in text)
+    response = post(c, site["tipoff"], answer=(key, wrong))
     assert response.status_code == 400
-    assert "验证问题回答错误" in response.content.decode()
+    assert "验证码错误或已过期" in response.content.decode()
     assert not TipOff.objects.exists()
 
 
@@ -236,12 +243,13 @@ def test_office_cannot_edit_or_delete_a_tipoff_by_hand(tipoff, users):
 def test_a_wrong_challenge_answer_keeps_the_chosen_photo(site):
     c = Client()
     answer = open_form(c, site["tipoff"])
-    response = post(c, site["tipoff"], answer=answer + 1, photos=[image_file("现场.jpg")])
+    response = post(c, site["tipoff"], answer=(answer[0], "zzzzz"), photos=[image_file("现场.jpg")])
     assert response.status_code == 400
     html = response.content.decode()
     assert "已保留您刚才选择的 1 张照片" in html
     token = re.search(r'name="photo_token" value="([^"]+)"', html).group(1)
-    answer = c.session[CHALLENGE_KEY]
+    key = re.search(r'name="captcha_0" value="([0-9a-f]+)"', html).group(1)
+    answer = (key, CaptchaStore.objects.get(hashkey=key).response)  # the new captcha of the refused form
     response = post(c, site["tipoff"], answer=answer, photo_token=token)  # no photo chosen again
     assert response.status_code == 200
     tipoff = TipOff.objects.get()
@@ -252,7 +260,7 @@ def test_a_wrong_challenge_answer_keeps_the_chosen_photo(site):
 def test_another_sessions_token_brings_no_photo(site):
     first = Client()
     answer = open_form(first, site["tipoff"])
-    html = post(first, site["tipoff"], answer=answer + 1, photos=[image_file()]).content.decode()
+    html = post(first, site["tipoff"], answer=(answer[0], "zzzzz"), photos=[image_file()]).content.decode()
     token = re.search(r'name="photo_token" value="([^"]+)"', html).group(1)
     other = Client(REMOTE_ADDR="10.0.0.7")
     answer = open_form(other, site["tipoff"])

@@ -7,6 +7,7 @@ step of the loop (``version`` for optimistic concurrency: a stale one answers 40
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -106,7 +107,11 @@ class HazardPlanSerializer(HazardActionSerializer):
 
 class HazardEvidenceSerializer(HazardActionSerializer):
     text = serializers.CharField(label="整改情况", max_length=5000)
-    photos = serializers.ListField(label="整改后照片", child=serializers.ImageField(), required=False, max_length=20, default=list)
+    # Checked by the one upload rule (cms.uploads) in the service: JPEG/PNG/WebP by content, size, re-encoded.
+    photos = serializers.ListField(
+        label="整改后照片", child=serializers.FileField(label="照片（JPEG、PNG 或 WebP）"), required=False, default=list,
+        max_length=settings.UPLOAD_MAX_IMAGES, error_messages={"max_length": "每次最多上传 {max_length} 张照片"},
+        help_text=f"JPEG、PNG 或 WebP，每张不超过 {settings.UPLOAD_MAX_IMAGE_BYTES // (1024 * 1024)} MB")
 
 
 class HazardRejectSerializer(HazardActionSerializer):

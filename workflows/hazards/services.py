@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from cms.errors import InvalidInput, NotAllowed, StateConflict
 from cms.inputs import checked_reason
 from cms.roles import OFFICE_ROLES, Role, role_of
 from cms.scope import can_write, in_scope, scope_for
+from cms.uploads import CheckedPhoto, clean_photos
 from workflows.periods import found_at_for
 
 from .models import Hazard, HazardAction, HazardEvidence, HazardLevel, HazardPhoto, HazardPlan, HazardState
@@ -323,17 +325,11 @@ def hazard_plan(
     return plan
 
 
-def _photos(hazard: Hazard, evidence: HazardEvidence, actor, photos, reason: str) -> None:
-    from django import forms
-
-    for upload in photos or ():
-        try:
-            forms.ImageField().clean(upload)
-        except forms.ValidationError as exc:
-            raise InvalidInput(fields={"photos": [str(m) for m in exc.messages]}) from exc
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-        photo = HazardPhoto(hazard=hazard, stage=HazardPhoto.Stage.RECTIFIED, evidence=evidence, image=upload, uploaded_by=actor)
+def _photos(hazard: Hazard, evidence: HazardEvidence, actor, photos: list[CheckedPhoto], reason: str) -> None:
+    for checked in photos:
+        photo = HazardPhoto(hazard=hazard, stage=HazardPhoto.Stage.RECTIFIED, evidence=evidence, uploaded_by=actor,
+                            taken_at=checked.taken_at, latitude=checked.latitude, longitude=checked.longitude)
+        photo.image.save(checked.stored_name, ContentFile(checked.content), save=False)
         photo._change_reason = reason
         if actor is not None:
             photo._history_user = actor
@@ -342,7 +338,8 @@ def _photos(hazard: Hazard, evidence: HazardEvidence, actor, photos, reason: str
 
 def _evidence(locked: Hazard, actor, kind: str, text: str, photos, reason: str) -> HazardEvidence:
     text = _clean(text)
-    photos = list(photos or ())
+    # The one upload rule (cms.uploads): count, size, type by content, re-encoded.
+    photos = clean_photos(photos or ())
     errors: dict[str, str] = {}
     if not text:
         errors["text"] = "请填写整改情况"

@@ -26,9 +26,9 @@ from cms.directory.picker import target_options
 from cms.errors import ServiceError
 from cms.forms import TextForm
 from cms.scope import can_write, scope_for, scoped
+from cms.uploads import PhotoUpload, read_upload
 
 from .models import Inspection, InspectionFeedback, InspectionGroup, InspectionMethod, InspectionPlan
-from .photos import PhotoUpload
 from .selectors import add_months, compliance_for_month, focus_sector_proposal, parse_month
 from .services import feedback_draft, feedback_record, inspection_submit
 
@@ -36,9 +36,7 @@ VERDICTS = [("pass", "合格"), ("fail", "不合格"), ("na", "不适用")]
 
 
 def _read_upload(upload) -> PhotoUpload:
-    from django.conf import settings
-
-    return PhotoUpload(name=upload.name, content=upload.read(settings.UPLOAD_MAX_IMAGE_BYTES + 1))
+    return read_upload(upload)
 
 
 class LoggedInMixin:

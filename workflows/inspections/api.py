@@ -27,11 +27,11 @@ from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.records import input_for
 from cms.scope import scope_for, scoped
+from cms.uploads import PhotoUpload
 from workflows.hazards.models import Hazard
 from workflows.periods import Period
 
 from .models import Inspection, InspectionAnswer, InspectionFeedback, InspectionGroup, InspectionPhoto, InspectionPlan
-from .photos import PhotoUpload
 from .selectors import compliance_for_month, focus_sector_proposal, parse_month
 from .services import (
     GroupInput,

@@ -26,6 +26,7 @@ from cms.errors import InvalidInput, NotAllowed, NotFound, StateConflict
 from cms.inputs import checked_reason
 from cms.records import delete_record, save_record
 from cms.scope import can_write, scope_for, scoped
+from cms.uploads import CheckedPhoto, PhotoUpload, check_photos
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
 from workflows.hazards.services import hazard_register
 from workflows.periods import found_at_for
@@ -39,7 +40,6 @@ from .models import (
     InspectionPhoto,
     InspectionPlan,
 )
-from .photos import CheckedPhoto, PhotoUpload, check_photo
 
 VERDICT_WORDS = {
     "pass": InspectionAnswer.Verdict.PASS, "合格": InspectionAnswer.Verdict.PASS,
@@ -239,16 +239,9 @@ def _as_date(value) -> datetime.date | None:
 
 
 def _photos(uploads, key: str, errors: dict) -> list[CheckedPhoto]:
-    checked = []
-    for upload in uploads or []:
-        if not isinstance(upload, PhotoUpload):
-            errors.setdefault(key, []).append("照片格式有误")
-            continue
-        photo, error = check_photo(upload)
-        if error:
-            errors.setdefault(key, []).append(error)
-        else:
-            checked.append(photo)
+    checked, problems = check_photos(uploads)
+    if problems:
+        errors.setdefault(key, []).extend(problems)
     return checked
 
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from cms.errors import InvalidInput, NotAllowed
 from cms.roles import Role
+from cms.uploads import PhotoUpload
 from workflows.hazards.models import Hazard, HazardPhoto, HazardState
 from workflows.inspections.models import Inspection, InspectionAnswer, InspectionPhoto
-from workflows.inspections.photos import PhotoUpload
 from workflows.inspections.services import inspection_submit
 
 from .conftest import answers_for, jpeg_bytes, started
