@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django import forms
+from django.db import models
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import BaseFilterBackend
 
 from cms.errors import InvalidInput
@@ -53,11 +56,40 @@ class KnownParamsFilter(BaseFilterBackend):
         return queryset
 
 
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("error_messages", {"invalid": "应为记录编号（正整数）", "min_value": "应为记录编号（正整数）",
+                                             "max_value": "记录编号过大"})
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A related record by its id. An id that matches nothing gives an empty list, as the schema
+    promises for any id (django-filter's default answers 400 for an id that is not in the table)."""
+
+    field_class = IdField
+
+
 class FilterSet(filters.FilterSet):
     """django-filter's ``FilterSet`` with its form class built once per class instead of once
     per request. The form's fields do not depend on the request unless a filter's queryset is a
     callable (then it is built per request, as before); the form copies its fields and their
-    querysets on every instantiation, so nothing is shared between requests."""
+    querysets on every instantiation, so nothing is shared between requests.
+
+    Related records are filtered by id (``IdFilter``), declared in the schema as a positive integer."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+        models.ManyToManyField: {"filter_class": IdFilter, "extra": lambda f: {"distinct": True}},
+    }
 
     def get_form_class(self):
         cls = type(self)
@@ -84,3 +116,23 @@ class FilterSet(filters.FilterSet):
                 self.form.add_error(name, "应为数字编号")
                 valid = False
         return valid
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """``filterset_fields`` on a viewset build their FilterSet from ours, too."""
+
+    filterset_base = FilterSet
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 2000)
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("error_messages", {"invalid": "年度应为 2000–2100 之间的四位数字",
+                                             "min_value": "年度应为 2000–2100 之间的四位数字",
+                                             "max_value": "年度应为 2000–2100 之间的四位数字"})
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(filters.NumberFilter):
+    field_class = YearField

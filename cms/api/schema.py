@@ -1,3 +1,92 @@
+"""Schema hooks (drf-spectacular): only our API, and every operation declares the error answers
+it can give, with the one error body that ``cms.api.exceptions.exception_handler`` writes."""
+
+from __future__ import annotations
+
+ERROR_COMPONENT = "ErrorResponse"
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "错误：detail 为中文说明；字段有误时 errors 按字段（或位置）列出原因。",
+    "properties": {
+        "detail": {"type": "string", "description": "中文错误说明"},
+        "errors": {"type": "object", "additionalProperties": True, "description": "字段名 → 错误列表（嵌套字段为嵌套结构）"},
+    },
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": "请求参数或内容有误（中文说明，errors 列出各字段）",
+    "401": "未登录或登录已失效",
+    "403": "无权执行此操作",
+    "404": "记录不存在或不在您的数据范围内",
+    "405": "不支持该请求方法",
+    "409": "状态冲突：记录已被他人处理或版本已过期",
+    "413": "请求内容过大",
+    "415": "不支持的请求内容类型",
+    "429": "请求过于频繁",
+}
+WRITE_ONLY_ERRORS = ("409", "415")
+# What ``cms.api.parsers`` refuses in any submitted text: control characters other than tab and newlines.
+NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+# Query parameters with the same meaning everywhere, and their limits.
+PARAMETER_LIMITS = {
+    "page": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+    "page_size": {"type": "integer", "minimum": 1, "maximum": 200},
+    "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+    "month": {"type": "string", "pattern": "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"},
+}
+
+
 def only_our_api(endpoints):
     """Keep Wagtail's own API (``/api/v2/``) and admin views out of our OpenAPI schema."""
     return [e for e in endpoints if e[0].startswith("/api/v1/")]
+
+
+def declare_errors(result, generator, request, public):
+    """Postprocessing hook: add the shared error body and every error status an operation can
+    answer (those it already declares keep their own description)."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components[ERROR_COMPONENT] = ERROR_SCHEMA
+    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    for name, component in components.items():
+        if name.endswith("Request"):
+            _no_control_characters(component)
+            if component.get("type") == "object" and "properties" in component:
+                # Only the listed fields are part of the API (others are ignored, never stored).
+                component.setdefault("additionalProperties", False)
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for parameter in operation.get("parameters", []):
+                limits = PARAMETER_LIMITS.get(parameter.get("name"))
+                if parameter.get("in") == "query" and limits:
+                    parameter["schema"] = {**limits, **({"description": parameter["schema"]["description"]}
+                                                        if "description" in parameter.get("schema", {}) else {})}
+            for content in (operation.get("requestBody") or {}).get("content", {}).values():
+                _no_control_characters(content.get("schema") or {})
+            responses = operation.setdefault("responses", {})
+            for code, description in ERRORS.items():
+                if code in WRITE_ONLY_ERRORS and method == "get":
+                    continue
+                declared = responses.get(code)
+                if declared is None:
+                    responses[code] = {"description": description, "content": {"application/json": {"schema": ref}}}
+                elif "content" not in declared:
+                    declared["content"] = {"application/json": {"schema": ref}}
+    return result
+
+
+def _no_control_characters(schema: dict) -> None:
+    """Declare on every free-text string of a request what the parsers refuse."""
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
+        schema["pattern"] = NO_CONTROL_CHARACTERS
+    for key in ("properties",):
+        for child in (schema.get(key) or {}).values():
+            _no_control_characters(child)
+    for key in ("items", "additionalProperties"):
+        _no_control_characters(schema.get(key))
+    for key in ("allOf", "oneOf", "anyOf"):
+        for child in schema.get(key) or []:
+            _no_control_characters(child)

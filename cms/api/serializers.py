@@ -188,6 +188,25 @@ class _BoundedDates:
 class ApiModelSerializer(_FastMany, _BoundedDates, serializers.ModelSerializer):
     """``serializers.ModelSerializer`` whose lists are built by ``FastListSerializer``."""
 
+    # A choice column that may be blank or NULL says so in the schema even when the field is
+    # read-only (DRF drops ``allow_blank``/``allow_null`` for read-only fields, so the schema's
+    # enum would not admit the "" or null the data holds: issue 15, responsible_kind).
+    def get_fields(self):
+        fields = super().get_fields()
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        for name, field in fields.items():
+            if not (field.read_only and isinstance(field, serializers.ChoiceField)) or model is None:
+                continue
+            try:
+                model_field = model._meta.get_field(field.source or name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.blank and isinstance(model_field, (models.CharField, models.TextField)):
+                field.allow_blank = True
+            if model_field.null:
+                field.allow_null = True
+        return fields
+
 
 class ApiSerializer(_FastMany, _BoundedDates, serializers.Serializer):
     """``serializers.Serializer`` whose lists are built by ``FastListSerializer``."""

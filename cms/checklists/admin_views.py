@@ -1,5 +1,5 @@
 """The checklist builder in the admin: sections and items of the draft version, reorder,
-publish, copy, retire, and a preview of the form as an inspector sees it. Every button calls
+publish, copy, retire, export to a file and import one, and a preview of the form as an inspector sees it. Every button calls
 a service in ``cms.checklists.services``."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.errors import ServiceError
 from cms.forms import TextForm
-from cms.scope import can_write, scope_for
+from cms.scope import can_write, scope_for, scoped
 
 from . import services
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion
@@ -198,3 +198,63 @@ class PreviewView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         ctx.update(version=version, layout=services.version_layout(version), verdicts=VERDICT_CHOICES)
         ctx["header_title"] = ctx["page_title"] = f"预览：{version}"
         return ctx
+
+
+class ChecklistImportForm(forms.Form):
+    file = forms.FileField(label="检查表文件（.json）", help_text="其他单位在“检查表 → 编辑内容”页点击“导出为文件”得到的 .json 文件")
+    name = forms.CharField(label="新检查表名称", max_length=100, required=False,
+                           help_text="不填则使用文件中的名称；本单位已有同名检查表时请填写新名称")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".json,application/json"
+
+
+class ChecklistImportView(WagtailAdminTemplateMixin, TemplateView):
+    """导入检查表: a new template (draft version 1) from an exported file, through the services."""
+
+    template_name = "checklists/admin/import.html"
+    page_title = "导入检查表"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_write(request.user, ChecklistTemplate):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("form", ChecklistImportForm())
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        from .transfer import MAX_FILE_BYTES, checklist_import
+
+        form = ChecklistImportForm(request.POST, request.FILES)
+        problems: list[str] = []
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                template = checklist_import(actor=request.user, reason=f"后台导入检查表文件“{upload.name[:100]}”",
+                                            data=upload.read(MAX_FILE_BYTES + 1), name=form.cleaned_data["name"])
+            except ServiceError as exc:
+                problems = [exc.message] + [f"{k}：{'；'.join(str(m) for m in v)}" for k, v in exc.fields.items()]
+            else:
+                messages.success(request, f"已导入“{template.name}”（第1版草稿），请核对后发布")
+                return redirect("checklists_builder", template.pk)
+        return self.render_to_response(self.get_context_data(form=form, problems=problems), status=400)
+
+
+class ChecklistExportView(OfficeOnlyMixin, View):
+    """导出为文件: the template's current version (or its draft) as a checklist file."""
+
+    def get(self, request, pk):
+        from django.http import HttpResponse
+        from django.utils.encoding import escape_uri_path
+
+        from .transfer import export_bytes, export_filename
+
+        template = get_object_or_404(scoped(ChecklistTemplate.objects.all(), request.user), pk=pk)
+        response = HttpResponse(export_bytes(template=template), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(export_filename(template))}"
+        return response

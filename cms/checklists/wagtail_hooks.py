@@ -1,13 +1,16 @@
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.admin_views import AuditedSnippetViewSet, ScopedCreateView
+from cms.scope import can_write
 
-from .admin_views import BuilderView, ItemEditView, PreviewView
+from .admin_views import BuilderView, ChecklistExportView, ChecklistImportView, ItemEditView, PreviewView
 from .models import ChecklistTemplate
 
 
@@ -25,8 +28,6 @@ class ChecklistTemplateViewSet(AuditedSnippetViewSet):
     model = ChecklistTemplate
     icon = "list-ul"
     menu_label = "检查表"
-    menu_order = 250
-    add_to_admin_menu = True
     add_view_class = TemplateCreateView
     list_display = ["name", Column("sector_names", label="适用行业领域"), "status_label", "is_retired", BuilderColumn("builder", label="内容")]
     list_filter = ["sectors", "is_retired"]
@@ -38,7 +39,28 @@ class ChecklistTemplateViewSet(AuditedSnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("sectors"), FieldPanel("description"), FieldPanel("sort_order")]
 
 
-register_snippet(ChecklistTemplateViewSet)
+class ChecklistImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_write(request.user, ChecklistTemplate)
+
+
+class ChecklistGroup(SnippetViewSetGroup):
+    """检查表 menu: the templates, and 导入检查表 (a file exported by another office)."""
+
+    menu_label = "检查表"
+    menu_icon = "list-ul"
+    menu_order = 250
+    items = (ChecklistTemplateViewSet,)
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.append(ChecklistImportMenuItem("导入检查表", reverse_lazy("checklists_import"), name="checklist-import", icon_name="upload"))
+        for order, item in enumerate(items, start=1):
+            item.order = order
+        return items
+
+
+register_snippet(ChecklistGroup)
 
 
 @hooks.register("register_admin_urls")
@@ -47,4 +69,6 @@ def checklist_builder_urls():
         path("checklists/builder/<int:pk>/", BuilderView.as_view(), name="checklists_builder"),
         path("checklists/item/<int:pk>/edit/", ItemEditView.as_view(), name="checklists_item_edit"),
         path("checklists/version/<int:pk>/preview/", PreviewView.as_view(), name="checklists_preview"),
+        path("checklists/import/", ChecklistImportView.as_view(), name="checklists_import"),
+        path("checklists/export/<int:pk>/", ChecklistExportView.as_view(), name="checklists_export"),
     ]

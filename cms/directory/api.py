@@ -1,13 +1,12 @@
 from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cms.api.filters import FilterSet
+from cms.api.filters import FilterSet, IdFilter
 from cms.api.parsers import CleanFormParser, CleanMultiPartParser
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
@@ -107,8 +106,8 @@ class TargetImportReportSerializer(ApiSerializer):
 
 
 class TargetFilter(FilterSet):
-    sector = filters.NumberFilter(field_name="sectors", label="行业领域")
-    category = filters.NumberFilter(field_name="categories", label="类别标签")
+    sector = IdFilter(field_name="sectors", label="行业领域")
+    category = IdFilter(field_name="categories", label="类别标签")
 
     class Meta:
         model = Target
@@ -201,7 +200,9 @@ class TargetViewSet(RecordViewSet):
         request={"multipart/form-data": TargetImportRequestSerializer},
         responses={
             200: TargetImportReportSerializer,
-            400: OpenApiResponse(TargetImportReportSerializer, description="文件无法读取（仅 detail），或按 all_or_nothing 方式有错误行而未导入"),
+            400: OpenApiResponse(
+                {"oneOf": [{"$ref": "#/components/schemas/TargetImportReport"}, {"$ref": "#/components/schemas/ErrorResponse"}]},
+                description="按 all_or_nothing 方式有错误行而未导入（导入报告），或文件、参数有误（错误说明）"),
         },
     )
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[CleanMultiPartParser, CleanFormParser])

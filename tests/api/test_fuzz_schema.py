@@ -1,21 +1,28 @@
-"""Schemathesis against /api/schema/, authenticated as each role: no 5xx, and every
-response body matches the schema. Runs in-process through the WSGI app (real database)."""
+"""Schemathesis against /api/schema/ with every check, authenticated as each role: no 5xx, every
+status and body as documented, schema-valid input accepted, schema-invalid input refused, no
+undocumented headers or content types. Runs in-process through the WSGI app (real database).
+
+Bounded: ``FUZZ_EXAMPLES`` generated cases per operation (default 5, derandomized so a run is
+repeatable) and ``FUZZ_BUDGET`` seconds per role (default 600): past the budget the remaining
+operations are listed as not fuzzed and the test fails, so a slow API cannot quietly lose coverage."""
 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.checks import positive_data_acceptance
 
 from cms.roles import Role
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+BUDGET = float(os.environ.get("FUZZ_BUDGET", "600"))
 # Uploads and streamed files are exercised by their own tests; fuzzing them only writes junk files.
 SKIP_PATHS = ("/import/", "/exports/")
 
@@ -42,25 +49,46 @@ def keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
+def _summary(exc: BaseException) -> str:
+    text = str(exc)
+    return text[:1500]
+
+
+def _runner(op, token: str, excluded: list):
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=op.as_strategy())
+    def run(case):
+        case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=excluded)
+
+    return run
+
+
 @pytest.mark.parametrize("role", list(Role), ids=[r.name.lower() for r in Role])
-def test_no_server_error_and_responses_match_the_schema(role, users, make_target, keep_test_connection):
+def test_every_check_passes_for_every_operation(role, users, make_target, keep_test_connection):
     from django.core.wsgi import get_wsgi_application
 
     make_target("模糊测试某化工有限公司")
     token = Token.objects.create(user=users[role])
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     failures: list[str] = []
-    for op in _operations(schema):
+    started = time.monotonic()
+    operations = list(_operations(schema))
+    assert len(operations) > 100
+    for index, op in enumerate(operations):
+        # A write may be refused for what OpenAPI cannot say: an id of a record that does not
+        # exist or is outside the role's scope, a state, a pair of fields that must agree, a wrong
+        # password. Reads must accept whatever their schema allows.
+        excluded = [] if op.method.lower() == "get" else [positive_data_acceptance]
+        if time.monotonic() - started > BUDGET:
+            failures.append(f"超出时间预算 {BUDGET:.0f} 秒，未测试：{[o.method.upper() + ' ' + o.path for o in operations[index:]]}")
+            break
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(case=op.as_strategy())
-        def run(case):
-            case.call_and_validate(headers={"Authorization": f"Token {token.key}"},
-                                   checks=[not_a_server_error, response_schema_conformance])
+        run = _runner(op, token.key, excluded)
 
         try:
             run()
-        except Exception as exc:  # collect every operation's failure, then report all
-            failures.append(f"{op.method.upper()} {op.path}: {str(exc)[:600]}")
-    assert not failures, "\n\n".join(failures)
+        except (Exception, BaseExceptionGroup) as exc:  # collect every operation's failure, then report all
+            failures.append(f"{op.method.upper()} {op.path}: {_summary(exc)}")
+    print(f"{role.name}: {len(operations)} operations in {time.monotonic() - started:.0f} s")
+    assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)

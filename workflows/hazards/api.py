@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cms.api.filters import FilterSet
+from cms.api.filters import FilterSet, IdFilter, YearFilter
 from cms.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector, Target
@@ -182,8 +182,8 @@ class OrderAnswerSerializer(HazardActionSerializer):
 class OrderFilter(FilterSet):
     kind = filters.ChoiceFilter(label="类别", choices=OrderKind.choices)
     status = filters.MultipleChoiceFilter(label="状态", choices=OrderStatus.choices)
-    hazard = filters.NumberFilter(label="涉及隐患", field_name="hazards")
-    year = filters.NumberFilter(label="年度")
+    hazard = IdFilter(label="涉及隐患", field_name="hazards")
+    year = YearFilter(label="年度")
 
     class Meta:
         model = Order
@@ -287,7 +287,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return self._act(HazardSuperviseSerializer, services.hazard_supervise)
 
     @extend_schema(responses={200: HazardHistoryEntrySerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         """变更历史：隐患、整改方案、整改佐证及相关三单的每次变更（操作人、时间、来源地址、操作、原因、字段变化）。"""
         hazard = self.get_object()

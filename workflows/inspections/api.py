@@ -22,16 +22,24 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.api.filters import FilterSet
+from cms.api.filters import FilterSet, IdFilter
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.records import input_for
 from cms.scope import scope_for, scoped
 from cms.uploads import PhotoUpload
-from workflows.hazards.models import Hazard
+from workflows.hazards.models import Hazard, HazardLevel
 from workflows.periods import Period
 
-from .models import Inspection, InspectionAnswer, InspectionFeedback, InspectionGroup, InspectionPhoto, InspectionPlan
+from .models import (
+    Inspection,
+    InspectionAnswer,
+    InspectionFeedback,
+    InspectionGroup,
+    InspectionMethod,
+    InspectionPhoto,
+    InspectionPlan,
+)
 from .selectors import compliance_for_month, focus_sector_proposal, parse_month
 from .services import (
     GroupInput,
@@ -57,8 +65,8 @@ class InspectionGroupSerializer(ApiModelSerializer):
 
 
 class InspectionGroupFilter(FilterSet):
-    jurisdiction = filters.NumberFilter(field_name="jurisdictions", label="督导属地")
-    sector = filters.NumberFilter(field_name="sectors", label="行业领域")
+    jurisdiction = IdFilter(field_name="jurisdictions", label="督导属地")
+    sector = IdFilter(field_name="sectors", label="行业领域")
 
     class Meta:
         model = InspectionGroup
@@ -111,9 +119,9 @@ class InspectionPlanSerializer(ApiModelSerializer):
 
 class InspectionPlanFilter(FilterSet):
     month = MonthFilter(field_name="month", label="月份（YYYY-MM）")
-    sector = filters.NumberFilter(field_name="sectors", label="行业领域")
-    jurisdiction = filters.NumberFilter(field_name="jurisdictions", label="属地")
-    target = filters.NumberFilter(field_name="targets", label="检查对象")
+    sector = IdFilter(field_name="sectors", label="行业领域")
+    jurisdiction = IdFilter(field_name="jurisdictions", label="属地")
+    target = IdFilter(field_name="targets", label="检查对象")
 
     class Meta:
         model = InspectionPlan
@@ -141,7 +149,7 @@ class InspectionPlanViewSet(RecordViewSet):
         plan_delete(actor=self.request.user, reason=self.change_reason(), plan=instance)
 
     @extend_schema(
-        parameters=[OpenApiParameter("month", str, description="计划月份 YYYY-MM")],
+        parameters=[OpenApiParameter("month", str, required=True, description="计划月份 YYYY-MM")],
         responses=inline_serializer("FocusProposal", {
             "month": serializers.CharField(), "lookback_months": serializers.IntegerField(),
             "sectors": inline_serializer("FocusRow", {
@@ -190,7 +198,8 @@ class AnswerInSerializer(ApiSerializer):
 
 class ExtraHazardInSerializer(ApiSerializer):
     description = serializers.CharField(label="隐患问题", max_length=5000, allow_blank=True)
-    level = serializers.CharField(label="隐患等级（general/major）", required=False, default="general")
+    level = serializers.ChoiceField(label="隐患等级", choices=HazardLevel.choices, required=False, default="general",
+                                    error_messages={"invalid_choice": "隐患等级只能是 general（一般隐患）或 major（重大隐患）"})
     sector = serializers.IntegerField(label="行业领域", required=False, allow_null=True)
     legal_basis = serializers.CharField(label="依据", required=False, allow_blank=True, default="", max_length=2000)
     photos = PhotoInSerializer(many=True, required=False, default=list)
@@ -201,7 +210,8 @@ class InspectionSubmitSerializer(ApiSerializer):
     plan = serializers.IntegerField(label="所属计划", required=False, allow_null=True)
     target = serializers.IntegerField(label="检查对象")
     inspected_on = serializers.DateField(label="检查日期")
-    method = serializers.CharField(label="检查方式（planned/discussion/unannounced/covert/tipoff）")
+    method = serializers.ChoiceField(label="检查方式", choices=InspectionMethod.choices, error_messages={
+        "invalid_choice": f"检查方式只能是：{'、'.join(f'{v}（{label}）' for v, label in InspectionMethod.choices)}"})
     inspectors = serializers.ListField(child=serializers.IntegerField(), label="检查人员（用户编号）", required=False, default=list)
     checklist_version = serializers.IntegerField(label="检查表版本", required=False, allow_null=True)
     started_at = serializers.DateTimeField(label="开始填写时间（用于判断是否填写过快）")
@@ -266,8 +276,8 @@ class InspectionSerializer(ApiModelSerializer):
 
 class InspectionFilter(FilterSet):
     month = MonthFilter(field_name="inspected_on", label="月份（YYYY-MM）")
-    sector = filters.NumberFilter(field_name="target__sectors", label="行业领域", distinct=True)
-    jurisdiction = filters.NumberFilter(field_name="target__jurisdiction", label="属地")
+    sector = IdFilter(field_name="target__sectors", label="行业领域", distinct=True)
+    jurisdiction = IdFilter(field_name="target__jurisdiction", label="属地")
     flagged = filters.BooleanFilter(method="filter_flagged", label="有提示（无照片或填写过快）")
 
     class Meta:
