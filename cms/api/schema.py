@@ -59,7 +59,7 @@ def declare_errors(result, generator, request, public):
                 continue
             for parameter in operation.get("parameters", []):
                 limits = PARAMETER_LIMITS.get(parameter.get("name"))
-                if parameter.get("in") == "query" and limits:
+                if parameter.get("in") == "query" and limits and "format" not in parameter.get("schema", {}):
                     parameter["schema"] = {**limits, **({"description": parameter["schema"]["description"]}
                                                         if "description" in parameter.get("schema", {}) else {})}
             for content in (operation.get("requestBody") or {}).get("content", {}).values():

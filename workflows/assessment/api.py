@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -120,8 +121,8 @@ class AssessmentView(APIView):
 
     @extend_schema(operation_id="assessment", tags=["考核"], responses=AssessmentResultSerializer, parameters=[
         OpenApiParameter("year", int, OpenApiParameter.QUERY, description="考核年度（默认今年）"),
-        OpenApiParameter("from", str, OpenApiParameter.QUERY, description="区间开始 YYYY-MM-DD"),
-        OpenApiParameter("to", str, OpenApiParameter.QUERY, description="区间结束 YYYY-MM-DD")])
+        OpenApiParameter("from", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="区间开始 YYYY-MM-DD"),
+        OpenApiParameter("to", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="区间结束 YYYY-MM-DD")])
     def get(self, request):
         period = parse_period(request.query_params)
         result = assess(period=period, department_ids=allowed_department_ids(request.user), evidence_url=evidence_url)
