@@ -67,6 +67,39 @@ class IdField(forms.IntegerField):
                                              "max_value": "记录编号过大"})
         super().__init__(*args, **kwargs)
 
+    def to_python(self, value):
+        if value == "":  # ``?target=`` is not “no filter” but a wrong id
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (also ``1``/``0``); anything else is a 400, not silently “no filter”."""
+
+    TRUE, FALSE = ("true", "True", "1"), ("false", "False", "0")
+
+    def to_python(self, value):
+        if value is None or value in (True, False):
+            return value
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise forms.ValidationError("应为 true 或 false", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # django-filter's boolean widgets turn an unknown value into None (“no filter”) before
+        # the field sees it; a plain text input hands the raw value to ``StrictBooleanField``.
+        kwargs["widget"] = forms.TextInput
+        super().__init__(*args, **kwargs)
+
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
@@ -89,6 +122,7 @@ class FilterSet(filters.FilterSet):
         models.ForeignKey: {"filter_class": IdFilter},
         models.OneToOneField: {"filter_class": IdFilter},
         models.ManyToManyField: {"filter_class": IdFilter, "extra": lambda f: {"distinct": True}},
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
 
     def get_form_class(self):

@@ -147,6 +147,9 @@ def _document(request) -> object:
         raise InvalidInput(fields={"file": "请以 multipart/form-data 上传文件，或直接以 JSON 提交检查表内容"})
     if hasattr(request.data, "getlist"):
         raise InvalidInput(fields={"file": "请选择要导入的检查表文件"})
+    # A JSON body is held to its declared schema first (types, lengths, enums), then to the
+    # file rules and the builder's services.
+    ChecklistDocumentSerializer(data=request.data).is_valid(raise_exception=True)
     return request.data
 
 

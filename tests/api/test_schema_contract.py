@@ -121,3 +121,20 @@ def test_limits_and_enums_are_declared(api_schema):
     # free text refuses what the parsers refuse; unknown fields are not part of the API
     assert components["TargetRequest"]["properties"]["name"]["pattern"].startswith("^[^\\x00")
     assert components["TargetRequest"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ({"target": "999999"}, 200), ({"target": ""}, 400), ({"target": "abc"}, 400), ({"target": "0"}, 400),
+    ({"overdue": "true"}, 200), ({"overdue": "maybe"}, 400), ({"overdue": ""}, 400),
+    ({"page_size": "200"}, 200), ({"page_size": "201"}, 400), ({"page_size": "0"}, 400), ({"page_size": "-1"}, 400),
+    ({"page_size": "abc"}, 400), ({"page_size": "1000000000000"}, 400),
+])
+def test_list_parameters_are_what_the_schema_says(api_schema, users, query, status):
+    """What the schema allows is accepted (an unknown id is an empty list); what it forbids is a
+    Chinese 400 instead of being silently ignored."""
+    response = call(api_schema, users[Role.OFFICE_ADMIN], "GET", "/api/v1/hazards/", query=query)
+    assert response.status_code == status, response.json()
+    if status == 200:
+        assert response.json()["results"] == []
+    else:
+        assert list(response.json()["errors"]) == list(query)

@@ -22,7 +22,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.api.filters import FilterSet, IdFilter
+from cms.api.filters import FilterSet, IdFilter, StrictBooleanFilter
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.records import input_for
@@ -278,7 +278,7 @@ class InspectionFilter(FilterSet):
     month = MonthFilter(field_name="inspected_on", label="月份（YYYY-MM）")
     sector = IdFilter(field_name="target__sectors", label="行业领域", distinct=True)
     jurisdiction = IdFilter(field_name="target__jurisdiction", label="属地")
-    flagged = filters.BooleanFilter(method="filter_flagged", label="有提示（无照片或填写过快）")
+    flagged = StrictBooleanFilter(method="filter_flagged", label="有提示（无照片或填写过快）")
 
     class Meta:
         model = Inspection

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cms.api.filters import FilterSet
+from cms.api.filters import FilterSet, StrictBooleanFilter
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector
 from cms.records import input_for
@@ -210,7 +210,7 @@ class AcceptSerializer(ActionSerializer):
 
 class MonthlyReportFilter(FilterSet):
     month = filters.DateFilter(field_name="month", label="报告月份（当月第一天）")
-    missing = filters.BooleanFilter(method="filter_missing", label="逾期未报")
+    missing = StrictBooleanFilter(method="filter_missing", label="逾期未报")
 
     class Meta:
         model = MonthlyReport
