@@ -72,13 +72,12 @@ def test_citizen_keeps_the_photo_after_a_wrong_answer_and_looks_up_progress(ref,
 
 def test_office_triages_onto_a_new_target_and_the_auditor_reads_the_history(ref, users, page, login, make_target):
     setup_site()
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from notices.forms import check_image
+    from cms.uploads import PhotoUpload, check_photo
     from notices.services import tipoff_submit
 
+    photo, _ = check_photo(PhotoUpload(name="a.jpg", content=jpeg()))
     tipoff = tipoff_submit(page=TipOffFormPage.objects.get(), place="拱辰街道某某村3号", description="村内无证小作坊使用液化气瓶",
-                           photos=[check_image(SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg"))])
+                           photos=[photo])
     for n in range(3):
         make_target(f"拱辰街道名录企业{n}")
     login(users[Role.OFFICE_ADMIN].username)
