@@ -44,3 +44,16 @@ class StrictOrderingFilter(OrderingFilter):
 
     def remove_invalid_fields_of(self, queryset, fields, view, request):
         return super().remove_invalid_fields(queryset, [f for f in fields if f], view, request)
+
+    def get_schema_operation_parameters(self, view):
+        """Declare the values the list accepts (each field, or with ``-`` for descending), so the
+        schema and the 400 agree."""
+        parameters = super().get_schema_operation_parameters(view)
+        try:
+            allowed = [item[0] for item in self.get_valid_fields(view.get_queryset(), view, {"request": None})]
+        except Exception:  # noqa: BLE001 — a view whose queryset needs a request keeps the plain string
+            return parameters
+        for parameter in parameters:
+            if parameter.get("name") == self.ordering_param and allowed:
+                parameter["schema"] = {"type": "string", "enum": [v for f in allowed for v in (f, f"-{f}")]}
+        return parameters
