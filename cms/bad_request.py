@@ -32,3 +32,13 @@ def not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """403 for a refused CSRF check: JSON in Chinese under ``/api/`` (e.g. a write to an address
+    that matches no endpoint, with a session cookie), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "您没有执行此操作的权限"}, status=403, json_dumps_params={"ensure_ascii": False})
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)

@@ -27,6 +27,7 @@ ERRORS = {
 WRITE_ONLY_ERRORS = ("409", "415")
 # What ``cms.api.parsers`` refuses in any submitted text: control characters other than tab and newlines.
 NO_CONTROL_CHARACTERS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+DATE_IN_BOUNDS = "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 # Query parameters with the same meaning everywhere, and their limits.
 PARAMETER_LIMITS = {
     "page": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
@@ -62,6 +63,9 @@ def declare_errors(result, generator, request, public):
                 if parameter.get("in") == "query" and limits and "format" not in parameter.get("schema", {}):
                     parameter["schema"] = {**limits, **({"description": parameter["schema"]["description"]}
                                                         if "description" in parameter.get("schema", {}) else {})}
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("format") == "date" and "pattern" not in schema:
+                    schema["pattern"] = DATE_IN_BOUNDS  # cms.inputs.validate_date_bounds
             for content in (operation.get("requestBody") or {}).get("content", {}).values():
                 _no_control_characters(content.get("schema") or {})
             responses = operation.setdefault("responses", {})

@@ -15,6 +15,12 @@ class SubstringSearchFilter(SearchFilter):
     search_title = "搜索"
     search_description = "按名称等文字的任意片段搜索（支持中文）"
 
+    def get_schema_operation_parameters(self, view):
+        # a list without search fields refuses ``search`` (unknown parameter): do not declare it
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
+
     def filter_queryset(self, request, queryset, view):
         fields = getattr(view, "search_fields", None)
         term = request.query_params.get(self.search_param, "").replace("\x00", "").strip()
