@@ -70,6 +70,9 @@ class IdField(forms.IntegerField):
     def to_python(self, value):
         if value == "":  # ``?target=`` is not “no filter” but a wrong id
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if isinstance(value, str) and value.strip() and ascii_int(value.strip()) is None:
+            # ASCII digits only: int() would read "١" (an Arabic-Indic one) as 1
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 

@@ -200,7 +200,7 @@ class PreviewView(OfficeOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
         return ctx
 
 
-class ChecklistImportForm(forms.Form):
+class ChecklistImportForm(TextForm):
     file = forms.FileField(label="检查表文件（.json）", help_text="其他单位在“检查表 → 编辑内容”页点击“导出为文件”得到的 .json 文件")
     name = forms.CharField(label="新检查表名称", max_length=100, required=False,
                            help_text="不填则使用文件中的名称；本单位已有同名检查表时请填写新名称")

@@ -244,3 +244,12 @@ def test_an_oversized_body_gets_a_chinese_answer(users, api_for, client, setting
     assert response.status_code == 413 and "请求内容过大" in response.content.decode()
     response = api_for(users[Role.OFFICE_EDITOR]).post("/api/v1/targets/", form, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413 and "请求内容过大" in response.json()["detail"]
+
+
+def test_a_blank_choice_in_a_form_body_is_refused_not_ignored(users, api_for, ref):
+    """Schemathesis (negative mode): ``PATCH kind=`` as multipart answered 200 and changed nothing."""
+    jurisdiction = ref["jurisdictions"]["拱辰街道"]
+    response = api_for(users[Role.OFFICE_ADMIN]).patch(f"/api/v1/jurisdictions/{jurisdiction.pk}/", {"kind": ""}, format="multipart")
+    assert response.status_code == 400 and "kind" in response.json()["errors"]
+    jurisdiction.refresh_from_db()
+    assert jurisdiction.kind

@@ -21,7 +21,8 @@ OFFICE = frozenset(OFFICE_ROLES)
 CREATORS: dict[str, frozenset[Role] | None] = {
     "departments": OFFICE, "jurisdictions": OFFICE, "villages": OFFICE, "sectors": OFFICE, "special-assignments": OFFICE,
     "experts": OFFICE, "target-categories": OFFICE, "targets": OFFICE,
-    "checklists": None, "checklist-versions": None,  # built in the admin's checklist builder (区安办)
+    "checklists": OFFICE,  # 区安办 builds and distributes checklists (the builder and the API, issue 15)
+    "checklist-versions": None,  # versions come from a template's draft and publish actions
     "groups": OFFICE,
     "plans": OFFICE | {Role.DEPARTMENT},
     "inspections": OFFICE | {Role.DEPARTMENT, Role.INSPECTOR},
@@ -34,7 +35,7 @@ CREATORS: dict[str, frozenset[Role] | None] = {
 
 
 #: resources without a create: who writes them otherwise (a POST is then 405; for everyone else 403)
-WRITERS_WITHOUT_CREATE = {"checklists": OFFICE, "checklist-versions": OFFICE, "monthly-reports": OFFICE | {Role.DEPARTMENT}}
+WRITERS_WITHOUT_CREATE = {"checklist-versions": OFFICE, "monthly-reports": OFFICE | {Role.DEPARTMENT}}
 
 
 def test_the_table_names_every_registered_resource():

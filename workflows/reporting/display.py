@@ -31,6 +31,26 @@ class ReportDisplay:
     rows: list[list[str]] = field(default_factory=list)
     source: str = ""  # where the figures come from, in words
 
+    @property
+    def noted_basics(self) -> list[tuple[str, str, str]]:
+        return [(label, value, NOTES.get(label, "")) for label, value in self.basics]
+
+
+# 口径 beside each figure of the report page (workflows.reporting.figures; README 口径说明)
+NOTES = {
+    "督导检查时间": "本月本单位督导检查和发现隐患的最早、最晚日期（按检查日期，不按录入时间）",
+    "督导检查组": "本月开展了督导检查的、本单位牵头的督导检查组数",
+    "涉及属地": "本月检查过或发现隐患的企业所在镇街、工业园区",
+    "涉及村居": "上述企业所在村居数",
+    "检查对象": "本月检查过或发现隐患的企业（场所、工程、项目等）家数",
+    "检查次数": "本单位牵头的督导检查组本月的督导检查次数",
+    "发现隐患": "本单位督导检查发现及本单位人员登记的隐患，按发现日期计入本月；等于下方“四个清单”行数",
+    "其中重大隐患": "发现隐患中的重大隐患",
+    "其中一般隐患": "发现隐患中的一般隐患",
+    "突出隐患": "发现隐患中标为突出的",
+    "行业领域监管对象总数": "本单位主管行业领域（专项督导组：督导属地）内在管的监管对象",
+}
+
 
 def _text(value) -> str:
     """Any value as what a person reads: lists joined with 、, nothing as —, never None/True."""

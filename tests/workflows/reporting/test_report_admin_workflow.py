@@ -76,6 +76,8 @@ def test_fill_preview_submit_return_submit_again_accept(report, users):
     assert "储罐区未设防火堤" in body and "重大隐患" in body and "拱辰街道" in body and "危化品" in body
     assert "{'" not in body and "['" not in body and "None" not in body
     assert '<table class="listing report-four-lists">' in response.content.decode()
+    # each figure with its 口径 beside it, in the notice's words
+    assert "口径：本单位督导检查发现及本单位人员登记的隐患，按发现日期计入本月" in body
     assert actions(response) == ["edit", "refresh", "submit", "word"]
     assert f"/api/v1/exports/monthly-report/?department={report.department_id}&amp;month=2025-03" in response.content.decode()
 
