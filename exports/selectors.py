@@ -92,13 +92,12 @@ def district_report_data(year: int, month: int, *, today: datetime.date | None =
     period = Period.month(year, month)
     begin, stop = period.bounds()
     district = figures.district_month(period, today=today)
-    statuses = {r.department_id: r.timeliness for r in MonthlyReport.objects.filter(month=period.start, department__isnull=False)}
     records = {r.department_id: r for r in MonthlyReport.objects.filter(month=period.start, department__isnull=False)}
     departments = []
     for line in district.units:
         record = records.get(line.department_id)
         departments.append(DepartmentMonth(
-            facts=line.facts, report_status=statuses.get(line.department_id, ""),
+            facts=line.facts, report_status=record.timeliness if record else "",
             highlights=record.highlights if record else "", problems=record.problems if record else "",
             next_steps=record.next_steps if record else ""))
     orders_summary = ""
