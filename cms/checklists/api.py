@@ -17,7 +17,6 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cms.api.filters import FilterSet, IdFilter
 from cms.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import ScopedReadOnlyViewSet
@@ -25,6 +24,7 @@ from cms.directory.models import Sector
 from cms.errors import InvalidInput
 
 from . import services, transfer
+from .filters import ChecklistTemplateFilterSet
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion
 
 
@@ -76,10 +76,7 @@ class ChecklistTemplateSerializer(ApiModelSerializer):
         return ChecklistVersionSerializer(max(published, key=lambda v: v.number), context=self.context).data
 
 
-class ChecklistTemplateFilter(FilterSet):
-    sector = IdFilter(field_name="sectors", label="行业领域")
-
-    class Meta:
+class Meta:
         model = ChecklistTemplate
         fields = ["sector", "is_retired"]
 
@@ -163,7 +160,7 @@ class ChecklistTemplateViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             "sections", Prefetch("items", queryset=ChecklistItem.objects.select_related("section")))),
     )
     serializer_class = ChecklistTemplateSerializer
-    filterset_class = ChecklistTemplateFilter
+    filterset_class = ChecklistTemplateFilterSet
     search_fields = ["name", "description"]
     ordering_fields = ["sort_order", "name", "id"]
 

@@ -11,6 +11,7 @@ from cms.admin_views import AuditedSnippetViewSet, ScopedCreateView
 from cms.scope import can_write
 
 from .admin_views import BuilderView, ChecklistExportView, ChecklistImportView, ItemEditView, PreviewView
+from .filters import ChecklistTemplateAdminFilterSet
 from .models import ChecklistTemplate
 
 
@@ -30,7 +31,7 @@ class ChecklistTemplateViewSet(AuditedSnippetViewSet):
     menu_label = "检查表"
     add_view_class = TemplateCreateView
     list_display = ["name", Column("sector_names", label="适用行业领域"), "status_label", "is_retired", BuilderColumn("builder", label="内容")]
-    list_filter = ["sectors", "is_retired"]
+    filterset_class = ChecklistTemplateAdminFilterSet
     list_export = ["name", "sector_names", "status_label", "is_retired", "description"]
     export_headings = {"sector_names": "适用行业领域", "status_label": "版本状态"}
     export_filename = "检查表"

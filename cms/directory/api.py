@@ -6,12 +6,21 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cms.api.filters import FilterSet, IdFilter
 from cms.api.parsers import CleanFormParser, CleanMultiPartParser
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 
 from . import importing
+from .filters import (
+    DepartmentFilterSet,
+    ExpertFilterSet,
+    JurisdictionFilterSet,
+    SectorFilterSet,
+    SpecialAssignmentFilterSet,
+    TargetCategoryFilterSet,
+    TargetFilterSet,
+    VillageFilterSet,
+)
 from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, Village
 
 
@@ -105,21 +114,12 @@ class TargetImportReportSerializer(ApiSerializer):
     errors = ImportRowErrorSerializer(many=True, label="错误明细")
 
 
-class TargetFilter(FilterSet):
-    sector = IdFilter(field_name="sectors", label="行业领域")
-    category = IdFilter(field_name="categories", label="类别标签")
-
-    class Meta:
-        model = Target
-        fields = ["jurisdiction", "village", "kind", "is_active", "sector", "category"]
-
-
 class DepartmentViewSet(RecordViewSet):
     """单位（附件1 的 20 个区直单位，以及区安办、督查、效能）。"""
 
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer
-    filterset_fields = ["kind", "is_active"]
+    filterset_class = DepartmentFilterSet
     search_fields = ["name", "short_name"]
     ordering_fields = ["sort_order", "name", "id"]
 
@@ -129,7 +129,7 @@ class JurisdictionViewSet(RecordViewSet):
 
     queryset = Jurisdiction.objects.prefetch_related("villages")
     serializer_class = JurisdictionSerializer
-    filterset_fields = ["kind", "is_active"]
+    filterset_class = JurisdictionFilterSet
     search_fields = ["name"]
     ordering_fields = ["sort_order", "name", "id"]
 
@@ -139,7 +139,7 @@ class VillageViewSet(RecordViewSet):
 
     queryset = Village.objects.select_related("jurisdiction")
     serializer_class = VillageSerializer
-    filterset_fields = ["jurisdiction", "kind", "is_active"]
+    filterset_class = VillageFilterSet
     search_fields = ["name"]
     ordering_fields = ["sort_order", "name", "id"]
 
@@ -149,7 +149,7 @@ class SectorViewSet(RecordViewSet):
 
     queryset = Sector.objects.prefetch_related("lead_departments")
     serializer_class = SectorSerializer
-    filterset_fields = ["is_key", "is_active", "lead_departments"]
+    filterset_class = SectorFilterSet
     search_fields = ["name", "description"]
     ordering_fields = ["sort_order", "name", "id"]
     m2m_fields = ("lead_departments",)
@@ -160,7 +160,7 @@ class SpecialAssignmentViewSet(RecordViewSet):
 
     queryset = SpecialAssignment.objects.select_related("department", "jurisdiction")
     serializer_class = SpecialAssignmentSerializer
-    filterset_fields = ["department", "jurisdiction", "is_active"]
+    filterset_class = SpecialAssignmentFilterSet
     ordering_fields = ["id"]
 
 
@@ -169,7 +169,7 @@ class ExpertViewSet(RecordViewSet):
 
     queryset = Expert.objects.prefetch_related("sectors")
     serializer_class = ExpertSerializer
-    filterset_fields = ["sectors", "is_active"]
+    filterset_class = ExpertFilterSet
     search_fields = ["name", "organization", "specialty"]
     ordering_fields = ["name", "id"]
     m2m_fields = ("sectors",)
@@ -180,7 +180,7 @@ class TargetCategoryViewSet(RecordViewSet):
 
     queryset = TargetCategory.objects.select_related("parent")
     serializer_class = TargetCategorySerializer
-    filterset_fields = ["parent"]
+    filterset_class = TargetCategoryFilterSet
     search_fields = ["name"]
     ordering_fields = ["sort_order", "id"]
 
@@ -190,7 +190,7 @@ class TargetViewSet(RecordViewSet):
 
     queryset = Target.objects.select_related("jurisdiction").prefetch_related("sectors", "categories")
     serializer_class = TargetSerializer
-    filterset_class = TargetFilter
+    filterset_class = TargetFilterSet
     search_fields = ["name", "address", "credit_code", "contact_person"]
     ordering_fields = ["name", "id", "created_at", "updated_at"]
     m2m_fields = ("sectors", "categories")

@@ -11,6 +11,16 @@ from cms.admin_views import AuditedSnippetViewSet, ScopedIndexView, forbidden
 from cms.roles import role_of
 from cms.scope import can_write
 
+from .filters import (
+    DepartmentAdminFilterSet,
+    ExpertAdminFilterSet,
+    JurisdictionAdminFilterSet,
+    SectorAdminFilterSet,
+    SpecialAssignmentAdminFilterSet,
+    TargetAdminFilterSet,
+    TargetCategoryAdminFilterSet,
+    VillageAdminFilterSet,
+)
 from .login_unlock import LoginUnlockView, may_unlock
 from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, UserProfile, Village
 from .picker import target_options_view
@@ -22,7 +32,7 @@ class DepartmentViewSet(AuditedSnippetViewSet):
     icon = "group"
     menu_label = "单位"
     list_display = ["name", "short_name", "kind", "contact_person", "contact_phone", "is_active"]
-    list_filter = ["kind", "is_active"]
+    filterset_class = DepartmentAdminFilterSet
     list_export = ["name", "short_name", "code", "kind", "contact_person", "contact_phone", "is_active"]
     export_filename = "单位"
     search_fields = ["name", "short_name"]
@@ -34,7 +44,7 @@ class JurisdictionViewSet(AuditedSnippetViewSet):
     icon = "site"
     menu_label = "属地"
     list_display = ["name", "kind", "contact_person", "contact_phone", "is_active"]
-    list_filter = ["kind", "is_active"]
+    filterset_class = JurisdictionAdminFilterSet
     list_export = ["name", "code", "kind", "contact_person", "contact_phone", "is_active"]
     export_filename = "属地"
     search_fields = ["name"]
@@ -46,7 +56,7 @@ class VillageViewSet(AuditedSnippetViewSet):
     icon = "home"
     menu_label = "村居"
     list_display = ["name", "jurisdiction", "kind", "is_active"]
-    list_filter = ["jurisdiction", "kind", "is_active"]
+    filterset_class = VillageAdminFilterSet
     list_export = ["jurisdiction", "name", "kind", "is_active"]
     export_filename = "村居"
     search_fields = ["name"]
@@ -60,7 +70,7 @@ class SectorViewSet(AuditedSnippetViewSet):
     icon = "tasks"
     menu_label = "行业领域"
     list_display = ["name", "is_key", "major_hazard_standard", "is_active"]
-    list_filter = ["is_key", "is_active", "lead_departments"]
+    filterset_class = SectorAdminFilterSet
     list_export = ["name", "code", "is_key", "lead_department_names", "major_hazard_standard", "is_active"]
     export_headings = {"lead_department_names": "牵头（主管）单位"}
     export_filename = "行业领域"
@@ -77,7 +87,7 @@ class SpecialAssignmentViewSet(AuditedSnippetViewSet):
     icon = "pick"
     menu_label = "专项督导分工"
     list_display = ["department", "jurisdiction", "note", "is_active"]
-    list_filter = ["department", "jurisdiction", "is_active"]
+    filterset_class = SpecialAssignmentAdminFilterSet
     list_export = ["department", "jurisdiction", "note", "is_active"]
     export_filename = "专项督导属地分工"
 
@@ -90,7 +100,7 @@ class ExpertViewSet(AuditedSnippetViewSet):
     icon = "user"
     menu_label = "专家库"
     list_display = ["name", "organization", "title", "specialty", "phone", "is_active"]
-    list_filter = ["sectors", "is_active"]
+    filterset_class = ExpertAdminFilterSet
     list_export = ["name", "organization", "title", "specialty", "phone", "is_active"]
     export_filename = "专家库"
     search_fields = ["name", "organization", "specialty"]
@@ -101,7 +111,7 @@ class TargetCategoryViewSet(AuditedSnippetViewSet):
     icon = "tag"
     menu_label = "监管对象类别"
     list_display = ["name", "parent", "code"]
-    list_filter = ["parent"]
+    filterset_class = TargetCategoryAdminFilterSet
     list_export = ["name", "code", "parent"]
     export_filename = "监管对象类别"
     search_fields = ["name"]
@@ -139,7 +149,7 @@ class TargetViewSet(AuditedSnippetViewSet):
         return Target.objects.select_related("jurisdiction", "village__jurisdiction")
 
     list_display = ["name", "jurisdiction", "village", "kind", "contact_person", "contact_phone", "is_active"]
-    list_filter = ["jurisdiction", "kind", "sectors", "categories", "is_active"]
+    filterset_class = TargetAdminFilterSet
     # The first eleven columns are the import layout (cms.directory.importing.COLUMNS), so an
     # exported sheet can be edited in Excel and imported again.
     list_export = ["name", "credit_code", "kind", "jurisdiction", "village.name", "sector_names", "category_names",

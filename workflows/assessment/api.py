@@ -16,6 +16,7 @@ from cms.api.viewsets import RecordViewSet
 from cms.errors import InvalidInput, NotAllowed
 from cms.scope import scope_for
 
+from .filters import AssessmentSchemeFilterSet
 from .models import AssessmentScheme
 from .selectors import Period, assess, evidence_query
 
@@ -37,7 +38,7 @@ class AssessmentSchemeViewSet(RecordViewSet):
 
     queryset = AssessmentScheme.objects.all()
     serializer_class = AssessmentSchemeSerializer
-    filterset_fields = ["year"]
+    filterset_class = AssessmentSchemeFilterSet
     ordering_fields = ["year"]
 
 

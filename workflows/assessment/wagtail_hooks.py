@@ -8,6 +8,7 @@ from cms.admin_views import AuditedSnippetViewSet
 from cms.scope import scope_for
 
 from .admin_views import AssessmentReportView, EvidenceView
+from .filters import AssessmentSchemeAdminFilterSet
 from .models import AssessmentScheme
 
 
@@ -18,6 +19,7 @@ class AssessmentSchemeViewSet(AuditedSnippetViewSet):
     menu_order = 710
     add_to_admin_menu = True
     list_display = ["year", "name", "pass_line", "updated_at"]
+    filterset_class = AssessmentSchemeAdminFilterSet
     ordering = ["-year"]
     panels = [
         FieldRowPanel([FieldPanel("year"), FieldPanel("name")]),

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, InspectView
 
 from cms.admin_views import AuditedColumnsMixin
@@ -21,22 +20,8 @@ from cms.scope import scoped
 from . import services
 from .admin_forms import HAZARD_FORMS, ORDER_FORMS, PlanForm
 from .models import Hazard, HazardAction, HazardLevel, HazardPhoto, HazardPlan, HazardState
-from .models_orders import Order, OrderAction, OrderKind, OrderStatus
+from .models_orders import Order, OrderAction
 from .services_orders import allowed_order_actions, order_acknowledge, order_answer, order_close, order_issue
-
-# --- filters ---------------------------------------------------------------------------------
-
-
-class OrderAdminFilterSet(WagtailFilterSet):
-    import django_filters as _f
-
-    kind = _f.ChoiceFilter(label="类别", choices=OrderKind.choices)
-    status = _f.ChoiceFilter(label="状态", choices=OrderStatus.choices)
-
-    class Meta:
-        model = Order
-        fields = ["kind", "status", "recipient_department", "recipient_jurisdiction", "year"]
-
 
 # --- shared ------------------------------------------------------------------------------------
 

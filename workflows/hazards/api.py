@@ -8,13 +8,11 @@ step of the loop (``version`` for optimistic concurrency: a stale one answers 40
 from __future__ import annotations
 
 from django.conf import settings
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cms.api.filters import FilterSet, IdFilter, YearFilter
 from cms.api.parsers import CleanFormParser, CleanJSONParser, CleanMultiPartParser
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector, Target
@@ -23,9 +21,9 @@ from cms.roles import role_of
 from cms.scope import can_write, scoped
 
 from . import selectors, services
-from .filters import HazardFilterSet
+from .filters import HazardFilterSet, OrderFilterSet
 from .models import Hazard, HazardLevel
-from .models_orders import Order, OrderKind, OrderStatus
+from .models_orders import Order, OrderKind
 from .services_orders import order_acknowledge, order_answer, order_close, order_issue
 
 # --- serializers -------------------------------------------------------------------------------
@@ -179,17 +177,6 @@ class OrderAnswerSerializer(HazardActionSerializer):
 # --- filters -----------------------------------------------------------------------------------
 
 
-class OrderFilter(FilterSet):
-    kind = filters.ChoiceFilter(label="类别", choices=OrderKind.choices)
-    status = filters.MultipleChoiceFilter(label="状态", choices=OrderStatus.choices)
-    hazard = IdFilter(label="涉及隐患", field_name="hazards")
-    year = YearFilter(label="年度")
-
-    class Meta:
-        model = Order
-        fields = ["kind", "status", "recipient_department", "recipient_jurisdiction", "year"]
-
-
 # --- views -------------------------------------------------------------------------------------
 
 
@@ -300,7 +287,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     queryset = Order.objects.all()
     serializer_class = OrderSerializer
-    filterset_class = OrderFilter
+    filterset_class = OrderFilterSet
     search_fields = ["number", "content", "reply"]
     ordering_fields = ["issued_at", "due_date", "id"]
     ordering = ["-issued_at", "-id"]

@@ -18,24 +18,17 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.api.filters import FilterSet
+from cms.api.filters import FilterSet, IdFilter, YearFilter, YesNoSelect, admin_filterset
 from cms.inputs import validate_date_bounds
 
 from .models import Hazard, HazardLevel, HazardState
+from .models_orders import Order, OrderKind, OrderStatus
 
 SEARCH_FIELDS = ("code", "description", "target__name", "responsible_person")
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-class YesNoSelect(forms.Select):
-    def __init__(self, attrs=None):
-        super().__init__(attrs, choices=[("", "全部"), ("true", "是"), ("false", "否")])
-
-    def format_value(self, value):
-        return [{True: "true", False: "false"}.get(value, "" if value is None else str(value).lower())]
 
 
 class YesNoField(forms.NullBooleanField):
@@ -114,10 +107,22 @@ class HazardFilterSet(FilterSet):
         return queryset.filter(q)
 
 
-class HazardAdminFilterSet(HazardFilterSet):
-    """The same filters in the admin's side panel; its own search box (``q``) searches ``SEARCH_FIELDS``."""
+#: The admin's side panel: its own search box (``q``) searches ``SEARCH_FIELDS``; ids nobody picks
+#: from a list of thousands are left to the URL.
+HazardAdminFilterSet = admin_filterset(HazardFilterSet, drop=("search", "inspection", "village", "target"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("search", "inspection", "village", "target"):  # the search box; ids nobody picks from a list of thousands
-            self.filters.pop(name, None)
+
+class OrderFilterSet(FilterSet):
+    """三单 lists: the API (``/api/v1/orders/``) and the admin listing (三单)."""
+
+    kind = django_filters.ChoiceFilter(label="类别", choices=OrderKind.choices, empty_label="全部")
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=OrderStatus.choices, widget=forms.CheckboxSelectMultiple)
+    hazard = IdFilter(label="涉及隐患", field_name="hazards", distinct=True)
+    year = YearFilter(label="年度")
+
+    class Meta:
+        model = Order
+        fields = ["kind", "status", "recipient_department", "recipient_jurisdiction", "year", "hazard"]
+
+
+OrderAdminFilterSet = admin_filterset(OrderFilterSet, drop=("hazard",))

@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from cms.admin_views import AuditedSnippetViewSet
 
 from . import admin_views, selectors
-from .filters import SEARCH_FIELDS, HazardAdminFilterSet
+from .filters import SEARCH_FIELDS, HazardAdminFilterSet, OrderAdminFilterSet
 from .models import Hazard
 from .models_orders import Order
 
@@ -56,7 +56,7 @@ class OrderViewSet(AuditedSnippetViewSet):
     delete_view_class = admin_views.HazardDeleteView
     inspect_view_class = admin_views.OrderDetailView
     inspect_template_name = "hazards/order_detail.html"
-    filterset_class = admin_views.OrderAdminFilterSet
+    filterset_class = OrderAdminFilterSet
     list_display = ["number", "kind", Column("recipient_name", label="接收单位"), "due_date", "status", "issued_at"]
     list_export = ["number", "kind", "recipient_name", "content", "due_date", "status", "reply", "issued_at"]
     export_headings = {"recipient_name": "接收单位"}

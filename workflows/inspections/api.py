@@ -13,7 +13,6 @@ import binascii
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import path
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -22,15 +21,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.api.filters import FilterSet, IdFilter, StrictBooleanFilter
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.records import input_for
 from cms.scope import scope_for, scoped
 from cms.uploads import PhotoUpload
 from workflows.hazards.models import Hazard, HazardLevel
-from workflows.periods import Period
 
+from .filters import InspectionFilterSet, InspectionGroupFilterSet, InspectionPlanFilterSet
 from .models import (
     Inspection,
     InspectionAnswer,
@@ -64,22 +62,13 @@ class InspectionGroupSerializer(ApiModelSerializer):
                   "experts", "leader_name", "note", "is_active"]
 
 
-class InspectionGroupFilter(FilterSet):
-    jurisdiction = IdFilter(field_name="jurisdictions", label="督导属地")
-    sector = IdFilter(field_name="sectors", label="行业领域")
-
-    class Meta:
-        model = InspectionGroup
-        fields = ["kind", "lead_department", "jurisdiction", "sector", "is_active"]
-
-
 class InspectionGroupViewSet(RecordViewSet):
     """督导检查组（专项、综合、行业），成员与邀请专家。"""
 
     queryset = InspectionGroup.objects.select_related("lead_department").prefetch_related(
         "jurisdictions", "sectors", "member_departments", "members", "experts")
     serializer_class = InspectionGroupSerializer
-    filterset_class = InspectionGroupFilter
+    filterset_class = InspectionGroupFilterSet
     search_fields = ["name", "note"]
     ordering_fields = ["kind", "name", "id"]
 
@@ -95,17 +84,6 @@ class InspectionGroupViewSet(RecordViewSet):
         group_delete(actor=self.request.user, reason=self.change_reason(), group=instance)
 
 
-class MonthFilter(filters.CharFilter):
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        month = parse_month(value)
-        if month is None:
-            raise ValidationError({"month": ["月份格式应为 YYYY-MM"]})
-        period = Period.of_month(month)  # both fields filtered are dates
-        return qs.filter(**{f"{self.field_name}__gte": period.start, f"{self.field_name}__lte": period.end})
-
-
 class InspectionPlanSerializer(ApiModelSerializer):
     group_name = serializers.CharField(source="group.name", read_only=True, label="检查组名称")
 
@@ -117,23 +95,12 @@ class InspectionPlanSerializer(ApiModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class InspectionPlanFilter(FilterSet):
-    month = MonthFilter(field_name="month", label="月份（YYYY-MM）")
-    sector = IdFilter(field_name="sectors", label="行业领域")
-    jurisdiction = IdFilter(field_name="jurisdictions", label="属地")
-    target = IdFilter(field_name="targets", label="检查对象")
-
-    class Meta:
-        model = InspectionPlan
-        fields = ["month", "group", "sector", "jurisdiction", "target", "status", "method"]
-
-
 class InspectionPlanViewSet(RecordViewSet):
     """督导检查计划（查什么、如何查、检查表、方式、专家、专题培训、重大活动）。"""
 
     queryset = InspectionPlan.objects.select_related("group").prefetch_related("sectors", "jurisdictions", "targets", "templates", "experts")
     serializer_class = InspectionPlanSerializer
-    filterset_class = InspectionPlanFilter
+    filterset_class = InspectionPlanFilterSet
     search_fields = ["title", "content", "key_points"]
     ordering_fields = ["month", "id"]
 
@@ -274,23 +241,6 @@ class InspectionSerializer(ApiModelSerializer):
             return None
 
 
-class InspectionFilter(FilterSet):
-    month = MonthFilter(field_name="inspected_on", label="月份（YYYY-MM）")
-    sector = IdFilter(field_name="target__sectors", label="行业领域", distinct=True)
-    jurisdiction = IdFilter(field_name="target__jurisdiction", label="属地")
-    flagged = StrictBooleanFilter(method="filter_flagged", label="有提示（无照片或填写过快）")
-
-    class Meta:
-        model = Inspection
-        fields = ["month", "group", "plan", "sector", "jurisdiction", "target", "method", "flag_no_evidence", "flag_too_fast"]
-
-    def filter_flagged(self, qs, name, value):
-        from django.db.models import Q
-
-        q = Q(flag_no_evidence=True) | Q(flag_too_fast=True)
-        return qs.filter(q) if value else qs.exclude(q)
-
-
 class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """督导检查：一次提交整次检查（检查项答案、照片、补充隐患），不合格项自动登记为隐患。"""
 
@@ -299,7 +249,7 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         Prefetch("answers", queryset=InspectionAnswer.objects.select_related("item")),
     )
     serializer_class = InspectionSerializer
-    filterset_class = InspectionFilter
+    filterset_class = InspectionFilterSet
     search_fields = ["target__name", "summary"]
     ordering_fields = ["inspected_on", "id"]
     action_permission_in_service = True

@@ -19,6 +19,7 @@ from cms.records import input_for
 from cms.scope import scope_for
 
 from .admin_views import ComplianceView, FeedbackPrintView, FeedbackView, FillView, FocusProposalPanel, SheetView
+from .filters import InspectionAdminFilterSet, InspectionGroupAdminFilterSet, InspectionPlanAdminFilterSet
 from .models import Inspection, InspectionFeedback, InspectionGroup, InspectionPlan
 from .selectors import compliance_for_month
 from .services import GroupInput, PlanInput, feedback_record, group_delete, group_save, plan_delete, plan_save
@@ -30,7 +31,7 @@ class InspectionGroupViewSet(AuditedSnippetViewSet):
     menu_label = "督导检查组"
     list_display = ["name", "kind", "lead_department", Column("jurisdiction_names", label="督导属地"), Column("sector_names", label="行业领域"),
                     "is_active"]
-    list_filter = ["kind", "lead_department", "is_active"]
+    filterset_class = InspectionGroupAdminFilterSet
     list_export = ["name", "kind", "lead_department", "jurisdiction_names", "sector_names", "leader_name", "is_active"]
     export_headings = {"jurisdiction_names": "督导属地", "sector_names": "行业领域"}
     export_filename = "督导检查组"
@@ -56,7 +57,7 @@ class InspectionPlanViewSet(AuditedSnippetViewSet):
     icon = "date"
     menu_label = "督导检查计划"
     list_display = ["month_label", "title", "group", "method", "status"]
-    list_filter = ["group__kind", "group", "status", "method"]
+    filterset_class = InspectionPlanAdminFilterSet
     list_export = ["month_label", "title", "group", "method", "status", "content", "key_points", "training_date", "training_topic", "major_event"]
     export_filename = "督导检查计划"
     search_fields = ["title", "content", "key_points"]
@@ -99,7 +100,7 @@ class InspectionViewSet(AuditedSnippetViewSet):
     menu_label = "督导检查"
     index_view_class = InspectionIndexView
     list_display = ["inspected_on", "target", "group", "method", "flag_labels", SheetColumn("sheet", label="检查表")]
-    list_filter = ["group__kind", "group", "method", "flag_no_evidence", "flag_too_fast", "target__jurisdiction"]
+    filterset_class = InspectionAdminFilterSet
     list_export = ["inspected_on", "target", "group", "method", "checklist_version", "fill_seconds", "flag_labels"]
     export_filename = "督导检查"
     search_fields = ["target__name", "summary"]

@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cms.api.filters import FilterSet, StrictBooleanFilter
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.directory.models import Department, Jurisdiction, Sector
 from cms.records import input_for
 from cms.scope import scoped
 
+from .filters import ConsultationFilterSet, ConsultationMeasureFilterSet, MonthlyReportFilterSet
 from .models import Consultation, ConsultationMeasure, MonthlyReport, ReportState
 from .services import (
     ConsultationInput,
@@ -68,7 +67,7 @@ class ConsultationViewSet(viewsets.ModelViewSet):
 
     queryset = Consultation.objects.prefetch_related("sectors", "lead_departments", "participating_departments", "measures")
     serializer_class = ConsultationSerializer
-    filterset_fields = {"held_on": ["gte", "lte"], "sectors": ["exact"], "lead_departments": ["exact"]}
+    filterset_class = ConsultationFilterSet
     search_fields = ["title", "situation_analysis", "risks"]
     ordering_fields = ["held_on", "id"]
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -136,7 +135,7 @@ class ConsultationMeasureViewSet(viewsets.ModelViewSet):
 
     queryset = ConsultationMeasure.objects.select_related("consultation", "responsible_department", "responsible_jurisdiction")
     serializer_class = ConsultationMeasureSerializer
-    filterset_fields = ["consultation", "status", "responsible_department", "responsible_jurisdiction"]
+    filterset_class = ConsultationMeasureFilterSet
     search_fields = ["content"]
     ordering_fields = ["deadline", "id"]
     action_permission_in_service = True
@@ -208,25 +207,12 @@ class AcceptSerializer(ActionSerializer):
     comment = serializers.CharField(label="审核意见", required=False, allow_blank=True, max_length=5000)
 
 
-class MonthlyReportFilter(FilterSet):
-    month = filters.DateFilter(field_name="month", label="报告月份（当月第一天）")
-    missing = StrictBooleanFilter(method="filter_missing", label="逾期未报")
-
-    class Meta:
-        model = MonthlyReport
-        fields = ["month", "state", "department", "group", "missing"]
-
-    def filter_missing(self, queryset, name, value):
-        missing = MonthlyReport.objects.missing().values("pk")
-        return queryset.filter(pk__in=missing) if value else queryset.exclude(pk__in=missing)
-
-
 class MonthlyReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """月度督导检查情况：每月1日自动生成草稿；作者编辑文字部分并报送，区安办采纳或退回。"""
 
     queryset = MonthlyReport.objects.select_related("department", "group")
     serializer_class = MonthlyReportSerializer
-    filterset_class = MonthlyReportFilter
+    filterset_class = MonthlyReportFilterSet
     search_fields = ["highlights", "problems", "next_steps"]
     ordering_fields = ["month", "deadline", "submitted_at", "id"]
     action_permission_in_service = True

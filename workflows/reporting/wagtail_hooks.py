@@ -30,6 +30,7 @@ from cms.roles import is_office
 from cms.scope import in_scope
 
 from .display import report_display
+from .filters import ConsultationAdminFilterSet, ConsultationMeasureAdminFilterSet, MonthlyReportAdminFilterSet
 from .models import Consultation, ConsultationMeasure, MonthlyReport, ReportState
 from .selectors import missing_reports, reports_awaiting
 from .services import (
@@ -59,7 +60,7 @@ class ConsultationViewSet(AuditedSnippetViewSet):
     menu_label = "会商研判"
     list_display = ["held_on", "title", Column("sectors", label="行业领域", accessor="sector_names"),
                     Column("measures", label="措施数", accessor=lambda c: c.measures.count())]
-    list_filter = ["sectors", "lead_departments"]
+    filterset_class = ConsultationAdminFilterSet
     list_export = ["held_on", "title", "sector_names", "situation_analysis", "risks"]
     export_headings = {"sector_names": "行业领域"}
     export_filename = "会商研判"
@@ -83,7 +84,7 @@ class ConsultationMeasureViewSet(AuditedSnippetViewSet):
     menu_label = "会商措施"
     list_display = ["content", "consultation", Column("responsible_unit", label="责任单位"), "deadline",
                     Column("status", label="状态", accessor="get_status_display"), "order"]
-    list_filter = ["status", "responsible_department", "responsible_jurisdiction"]
+    filterset_class = ConsultationMeasureAdminFilterSet
     list_export = ["consultation", "content", "responsible_department", "responsible_jurisdiction", "deadline", "status", "order"]
     export_filename = "会商措施"
     search_fields = ["content"]
@@ -210,7 +211,7 @@ class MonthlyReportViewSet(AuditedSnippetViewSet):
     list_display = ["title", "deadline",
                     Column("state", label="状态", accessor="get_state_display"),
                     Column("timeliness", label="报送情况"), "submitted_at"]
-    list_filter = ["month", "state", "department"]
+    filterset_class = MonthlyReportAdminFilterSet
     list_export = ["month", "department", "group", "state", "deadline", "timeliness", "first_submitted_at", "submitted_at",
                    "highlights", "problems", "next_steps", "review_comment"]
     export_headings = {"timeliness": "报送情况"}
