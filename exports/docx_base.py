@@ -539,6 +539,22 @@ def new_page_section(doc, *, landscape: bool):
     return section
 
 
+def unnumbered_section(doc, *, start=WD_SECTION.EVEN_PAGE):
+    """A new portrait section, starting on the next even page by default, whose pages carry no
+    page number (GB/T 9704 7.5: a 版记 page and the blank page before it are not numbered). The
+    paragraph that ends the previous section is 1 pt high, so it never pushes a page over."""
+    section = doc.add_section(start)
+    ending = doc.paragraphs[-1]
+    exact_spacing(ending.paragraph_format)
+    ending.paragraph_format.line_spacing = Pt(1)
+    setup_section(section)
+    for part in (section.footer, section.even_page_footer):
+        _clear(part)
+    if getattr(doc, "_is_draft", False):
+        _draft_header(section)
+    return section
+
+
 def cn_date(value) -> str:
     """成文日期 style: 2026年1月5日 (year in full, no leading zeros)."""
     return f"{value.year}年{value.month}月{value.day}日"

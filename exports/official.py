@@ -19,6 +19,7 @@ from .docx_base import (
     FONT_FANGSONG,
     FONT_TITLE,
     H1,
+    MARGIN_LEFT,
     NUMBER_LINE,
     RED,
     SIZE_SI,
@@ -34,9 +35,12 @@ from .docx_base import (
     exact_spacing,
     format_run,
     new_document,
+    tbl_pr_put,
     text_width,
     to_bytes,
+    unnumbered_section,
 )
+from .page_estimate import BodyEnd, body_end, table_height_pt
 
 HAZARD_HEADER = ("序号", "隐患编号", "排查对象", "隐患问题", "整改时限", "状态")
 HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.7, 2.5, 4.2, 3.2, 1.8))  # portrait type area: 15.4 cm
@@ -114,66 +118,128 @@ def _add_blocks(doc, blocks: tuple[DocBlock, ...]) -> None:
             add_paragraph(doc, "", BODY)
 
 
-IMPRINT_THICK = 8  # eighths of a point: 1 pt ≈ 0.35 mm, the first and last rule
-IMPRINT_THIN = 6  # 0.75 pt ≈ 0.25 mm, the rules inside
+IMPRINT_THICK = 8  # eighths of a point: 1 pt ≈ 0.35 mm, the first and last rule (GB/T 9704 7.4.1: 0.35 mm)
+IMPRINT_THIN = 6  # 0.75 pt ≈ 0.26 mm, the rules inside (0.25 mm)
+# the estimate of where the body ends (exports.page_estimate) agrees with LibreOffice within a few
+# points; the 版记 shares the body's last page only with this much to spare above and below
+IMPRINT_SAFETY_PT = 15.0
+
+
+def _rule(tag: str, size: int | None):
+    el = OxmlElement(f"w:{tag}")
+    if size is None:
+        el.set(qn("w:val"), "nil")
+        return el
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "0"), ("w:color", "000000")):
+        el.set(qn(key), value)
+    return el
+
+
+def _imprint_table(doc, data: OfficialDocumentData):
+    """The 版记 as a table as wide as the type area: 抄送 (4号仿宋, one character in from each
+    side, a wrapped line under the first name, ending 。) over 印发机关 (left, one character in)
+    and 印发日期 (right, one character in, followed by 印发). Its rules are the table's borders:
+    thick above and below (``w:top``/``w:bottom`` sz 8), thin between (``w:insideH`` sz 6), none
+    at the sides. The table floats (``w:tblpPr``) at the bottom of the type area (``vertAnchor``
+    margin, ``tblpYSpec`` bottom), so its last rule is the foot of the type area; it is placed from
+    the page's left edge by the left margin, as LibreOffice keeps a floating table as wide as the
+    type area only when it is placed relative to the page."""
+    one_char = int(SIZE_SI.pt * 20)  # twips
+    printed = f"{cn_date(data.issued_on)}印发"
+    rows: list[tuple[str, str]] = []
+    if data.copy_to:
+        rows.append((f"抄送：{data.copy_to.rstrip('。.，,；;')}。", ""))
+    rows.append((data.printing_office, printed))
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    for key, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "0"), ("w:bottomFromText", "0"),
+                       ("w:vertAnchor", "margin"), ("w:horzAnchor", "page"), ("w:tblpX", str(int(MARGIN_LEFT.twips))),
+                       ("w:tblpYSpec", "bottom")):
+        position.set(qn(key), value)
+    tbl_pr_put(tbl_pr, position)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    tbl_pr_put(tbl_pr, overlap)
+    borders = OxmlElement("w:tblBorders")
+    for tag, size in (("top", IMPRINT_THICK), ("left", None), ("bottom", IMPRINT_THICK), ("right", None),
+                      ("insideH", IMPRINT_THIN), ("insideV", None)):
+        borders.append(_rule(tag, size))
+    tbl_pr_put(tbl_pr, borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr_put(tbl_pr, margins)
+    date_width = Emu(int(Pt(SIZE_SI.pt * (text_width(printed) + 4))))  # digits and the space around them are wider than half a character
+    widths = (Emu(int(TYPE_WIDTH) - int(date_width)), date_width)
+    for index, width in enumerate(widths):
+        table.columns[index].width = width
+    for r, (left, right) in enumerate(rows):
+        cells = table.rows[r].cells
+        if not right:
+            cells = [cells[0].merge(cells[1])]
+            cells[0].width = TYPE_WIDTH
+        else:
+            for cell, width in zip(cells, widths, strict=True):
+                cell.width = width
+        for c, (cell, text) in enumerate(zip(cells, (left, right) if right else (left,), strict=True)):
+            paragraph = cell.paragraphs[0]
+            paragraph.style = doc.styles[BODY.style]
+            exact_spacing(paragraph.paragraph_format)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if c == 1 else WD_ALIGN_PARAGRAPH.LEFT
+            ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+            ind.set(qn("w:right"), str(one_char) if c == 1 or not right else "0")
+            if text.startswith("抄送："):  # a wrapped line starts under the first name: hanging by 抄送：
+                ind.set(qn("w:left"), str(one_char * 4))
+                ind.set(qn("w:hanging"), str(one_char * 3))
+            else:
+                ind.set(qn("w:left"), str(one_char) if c == 0 else "0")
+                ind.set(qn("w:firstLine"), "0")
+            format_run(paragraph.add_run(text), font=FONT_FANGSONG, size=SIZE_SI)
+    return table
+
+
+def imprint_on_own_page(end: BodyEnd, imprint_pt: float) -> bool:
+    """Does the 版记 need a page of its own? GB/T 9704 puts it on the document's last side (公文
+    最后一面): printed on both sides, an even page. So it stays on the page where the body ends
+    when that page is even and has room for it under the body (with ``IMPRINT_SAFETY_PT`` to
+    spare, and the body's end at least that far into the page, so an estimate a little off
+    cannot move it to the odd page before); otherwise it goes on the next even page: the page
+    after an odd last page, or two pages on from a full even one, leaving a blank page between
+    (空白页和版记页均不编排页码)."""
+    return not (end.page % 2 == 0 and end.room_pt >= imprint_pt + IMPRINT_SAFETY_PT and end.used_pt >= IMPRINT_SAFETY_PT)
 
 
 def _imprint(doc, data: OfficialDocumentData) -> None:
-    """版记 at the foot of the last page: 抄送 (4号仿宋, one character in from each side, full-width
-    colon, ending 。) and 印发机关 / 印发日期 (left and right, one character in, the date followed by
-    印发), between a thick first and last rule and a thin rule inside. The paragraphs share one
-    frame (``w:framePr``) anchored to the bottom of the type area, so they stand at the foot of
-    whichever page the document ends on. LibreOffice keeps a frame only when its paragraphs have
-    the same borders and no top border: each has a thick bottom and a thin ``between`` rule, and
-    the first rule is drawn under an empty line 2 pt high."""
-    one_char = int(SIZE_SI.pt * 20)  # twips
-    width = int(TYPE_WIDTH.twips)
-    lines = []
-    if data.copy_to:
-        lines.append(("copy", f"抄送：{data.copy_to.rstrip('。.，,；;')}。", IMPRINT_THIN))
-    printed = f"{cn_date(data.issued_on)}印发"
-    # 印发日期 flush right, one character in: padded with spaces (a tab stop in a frame is not
-    # kept by LibreOffice); the line holds (type width − 2 characters) of 4号
-    room = (int(TYPE_WIDTH) / int(SIZE_SI)) - 4 - text_width(data.printing_office) - text_width(printed)
-    pad = "\u3000" * int(room) + (" " if room - int(room) >= 0.5 else "")
-    lines.append(("print", f"{data.printing_office}{pad}{printed}", IMPRINT_THICK))
-    for kind, text, _rule in lines:
-        paragraph = doc.add_paragraph(style=BODY.style)
-        exact_spacing(paragraph.paragraph_format)
-        if kind == "rule":
-            paragraph.paragraph_format.line_spacing = Pt(2)
-        paragraph.paragraph_format.first_line_indent = Pt(0)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        ppr = paragraph._p.get_or_add_pPr()
-        frame = OxmlElement("w:framePr")
-        for key, value in (("w:w", str(width)), ("w:wrap", "around"), ("w:vAnchor", "margin"), ("w:hAnchor", "margin"),
-                           ("w:xAlign", "center"), ("w:yAlign", "bottom")):
-            frame.set(qn(key), value)
-        borders = OxmlElement("w:pBdr")
-        for side, size in (("top", IMPRINT_THICK), ("bottom", IMPRINT_THICK)):
-            line = OxmlElement(f"w:{side}")
-            for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", "000000")):
-                line.set(qn(key), value)
-            borders.append(line)
-        # CT_PPr order: pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl, numPr,
-        # suppressLineNumbers, pBdr, shd, tabs, …, spacing, ind, …, jc
-        style = ppr.find(qn("w:pStyle"))
-        if style is not None:
-            style.addnext(frame)
-        else:
-            ppr.insert(0, frame)
-        frame.addnext(borders)
-        ind = ppr.get_or_add_ind()
-        ind.set(qn("w:left"), str(one_char) if kind != "rule" else "0")
-        ind.set(qn("w:right"), str(one_char))
-        ind.set(qn("w:firstLine"), "0")
-        ind.attrib.pop(qn("w:firstLineChars"), None)
-        if text:
-            format_run(paragraph.add_run(text), font=FONT_FANGSONG, size=SIZE_SI)
-    # a frame is anchored to the paragraph after it: the document ends with an empty one
-    tail = doc.add_paragraph(style=BODY.style)
-    exact_spacing(tail.paragraph_format)
-    tail.paragraph_format.line_spacing = Pt(1)
+    """版记 at the foot of the document's last side. Where the body ends is estimated from the
+    document (``exports.page_estimate.body_end``); if the 版记 may not share that page
+    (``imprint_on_own_page``), it starts a section of its own that begins on the next even page
+    (``w:type evenPage``: Word and LibreOffice insert the blank page when one is needed) and whose
+    pages carry no page number. The floating table is anchored to the paragraph after it, so it
+    stands on the page that paragraph is on; a 1 pt paragraph before it keeps it apart from the
+    signature's table and the section from starting with a floating table (LibreOffice would
+    anchor it in the section before)."""
+    end = body_end(doc)
+    table = _imprint_table(doc, data)
+    tbl = table._tbl
+    own_page = imprint_on_own_page(end, table_height_pt(table))
+    tbl.getparent().remove(tbl)
+    if own_page:
+        unnumbered_section(doc)
+    _hairline(doc)._p.addnext(tbl)
+    _hairline(doc)
+
+
+def _hairline(doc):
+    paragraph = doc.add_paragraph(style=BODY.style)
+    exact_spacing(paragraph.paragraph_format)
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(1)
+    return paragraph
 
 
 def build_official_document(data: OfficialDocumentData) -> bytes:

@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cms.directory import names
 from cms.directory.models import Department, Jurisdiction
 from workflows.hazards.models import Hazard, HazardLevel, HazardState, Order, OrderKind
 from workflows.inspections.models import InspectionFeedback
@@ -130,8 +131,6 @@ def district_report_data(year: int, month: int, *, today: datetime.date | None =
 
 
 ORDER_TITLES = {"assignment": "安全生产工作交办单", "reminder": "安全生产工作提醒单", "supervision": "安全生产隐患督办单"}
-DISTRICT = "荔城区"
-_JURISDICTION_SUFFIX = {"street": "办事处", "town": "人民政府", "park": "管委会"}
 
 
 def office_template():
@@ -147,16 +146,12 @@ def department_full_name(department) -> str:
         return ""
     if department.kind == Department.Kind.OFFICE:
         return office_template().issuing_office
-    name = department.name
-    return DISTRICT + name[1:] if name.startswith("区") else name
+    return names.department_full_name(department)
 
 
 def jurisdiction_full_name(jurisdiction) -> str:
     """拱辰街道 → 拱辰街道办事处, 北高镇 → 北高镇人民政府, 黄石工业园区 → 黄石工业园区管委会."""
-    if jurisdiction is None:
-        return ""
-    suffix = _JURISDICTION_SUFFIX.get(jurisdiction.kind, "")
-    return jurisdiction.name if jurisdiction.name.endswith(suffix) else jurisdiction.name + suffix
+    return names.jurisdiction_full_name(jurisdiction)
 
 
 def _snapshot_row(item: dict) -> FourListRow:
@@ -220,13 +215,18 @@ def order_document(order) -> OfficialDocumentData:
         rows = tuple(_snapshot_row(item) for item in snapshot.get("hazards", []))
     else:  # not issued through order_issue (never in practice since the snapshot exists): today's state
         rows = tuple(four_list_rows(order.hazards.all(), today=issued_on))
-    issuer = department_full_name(order.issuing_department) if getattr(order, "issuing_department_id", None) \
-        else office_template().issuing_office
-    if order.recipient_department_id:
-        recipient, recipient_kind = department_full_name(order.recipient_department), "department"
-    else:
-        recipient, recipient_kind = jurisdiction_full_name(order.recipient_jurisdiction), "jurisdiction"
-    short_recipient = getattr(order, "recipient_name", "")
+    if "issuer_full_name" in snapshot:  # the names and date it was sent with (order_issue, migration 0012)
+        issuer, recipient = snapshot["issuer_full_name"], snapshot["recipient_full_name"]
+        recipient_kind, short_recipient = snapshot["recipient_kind"], snapshot["recipient"]
+        issued_on = datetime.date.fromisoformat(snapshot["issued_on"])
+    else:  # an order saved without a snapshot: the names as they are now
+        issuer = department_full_name(order.issuing_department) if getattr(order, "issuing_department_id", None) \
+            else office_template().issuing_office
+        if order.recipient_department_id:
+            recipient, recipient_kind = department_full_name(order.recipient_department), "department"
+        else:
+            recipient, recipient_kind = jurisdiction_full_name(order.recipient_jurisdiction), "jurisdiction"
+        short_recipient = getattr(order, "recipient_name", "")
     lead = _order_lead(kind, recipient_kind, short_recipient, rows)
     matter = _order_matter(order.content, rows)
     body = lead + ("\n" + matter if matter else "")

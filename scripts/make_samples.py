@@ -180,7 +180,9 @@ def generate(data: dict, today: datetime.date, out: Path) -> list[Path]:
 def to_pdf(paths: list[Path], workdir: Path) -> list[Path]:
     """One soffice call for all documents, with its own profile (others may run LibreOffice too)."""
     profile = workdir / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+    # as printed on both sides: with the blank page before a 版记 that starts an even page
+    as_printed = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", as_printed,
                     "--outdir", str(workdir), *map(str, paths)], check=True, capture_output=True, timeout=600)
     pdfs = [workdir / f"{p.stem}.pdf" for p in paths]
     missing = [p.name for p in pdfs if not p.exists()]

@@ -46,3 +46,21 @@ def set_fields(obj, **fields):
     obj._change_reason = "测试数据：设定状态"
     obj.save()
     return obj
+
+
+NOTICE_PARAGRAPH = "3月全区共开展督导检查5次，发现隐患6项，其中重大隐患1项，已整改4项，整改率66.7%。各镇街、工业园区要认真落实属地管理责任。"
+NOTICE_COPY_TO = "区委办，区人大办，区政府办，区政协办，区纪委监委，区委督查室，区效能办"
+NOTICE_OFFICE = "荔城区人民政府安全生产委员会办公室"
+
+
+def notice_data(paragraphs: int):
+    """A 通报 (版头, title, 主送, a heading and ``paragraphs`` three-line paragraphs, 署名, 版记) as
+    the exporter takes it: 0–1 paragraphs end on page 1, 3–7 on page 2 with room under the
+    signature, 8 fill page 2 (as LibreOffice lays them out: tests/exports/test_render.py)."""
+    from exports.data import DocBlock, OfficialDocumentData
+
+    blocks = (DocBlock("heading", "一、总体情况"),) + (DocBlock("paragraph", NOTICE_PARAGRAPH),) * paragraphs
+    return OfficialDocumentData(
+        kind="通报", doc_number="荔安办〔2026〕3号", title="关于2026年3月安全生产督导检查情况的通报",
+        addressee="各镇街、工业园区，区安委会有关成员单位", body="", issuer=NOTICE_OFFICE, issued_on=datetime.date(2026, 4, 8),
+        blocks=blocks, header_name=NOTICE_OFFICE, printing_office=NOTICE_OFFICE, copy_to=NOTICE_COPY_TO)

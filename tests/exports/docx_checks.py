@@ -103,13 +103,19 @@ def _page_number_paragraph(part):
     return paragraph
 
 
-def assert_page_number_footer(doc) -> None:
+def assert_page_number_footer(doc, *, unnumbered_last: bool = False) -> None:
     """GB/T 9704 page numbers: odd and even pages differ (w:evenAndOddHeaders); on portrait pages
     odd numbers stand right and even left, one character (4号, 14 pt) in; on a landscape table
-    page both stand on the left edge, odd at the foot and even at the head."""
+    page both stand on the left edge, odd at the foot and even at the head. With
+    ``unnumbered_last`` the last section (a 版记 page of its own) has no page number at all."""
     assert doc.settings.odd_and_even_pages_header_footer
     assert doc.settings.element.find(qn("w:evenAndOddHeaders")) is not None
-    for section in doc.sections:
+    sections = list(doc.sections)
+    if unnumbered_last:
+        last = sections.pop()
+        for part in (last.footer, last.even_page_footer, last.header, last.even_page_header):
+            assert "PAGE" not in part._element.xml and not part.is_linked_to_previous
+    for section in sections:
         odd = _page_number_paragraph(section.footer)
         if section.page_width < section.page_height:
             even = _page_number_paragraph(section.even_page_footer)
@@ -162,3 +168,16 @@ def is_repeated_header(tr) -> bool:
 
 def paragraphs_with_style(doc, style_name: str) -> list:
     return [p for p in doc.paragraphs if p.style.name == style_name]
+
+
+def imprint_table(doc):
+    """The 版记: the one table that floats (``w:tblpPr``)."""
+    floating = [t for t in doc.tables if t._tbl.tblPr.find(qn("w:tblpPr")) is not None]
+    assert len(floating) == 1, "one floating table, the 版记"
+    return floating[0]
+
+
+def imprint_rules(table) -> dict[str, tuple[str, str | None]]:
+    """The 版记's table borders: side → (w:val, w:sz)."""
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    return {el.tag.split("}")[1]: (el.get(qn("w:val")), el.get(qn("w:sz"))) for el in borders}

@@ -6,8 +6,9 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
@@ -23,6 +24,8 @@ from .docx_checks import (
     assert_page_number_footer,
     bold_runs,
     east_asia,
+    imprint_rules,
+    imprint_table,
     is_red,
     is_repeated_header,
     open_docx,
@@ -52,7 +55,9 @@ def test_notice_as_an_official_document(notice, users, api_for, make_user):
     assert response["Content-Disposition"].startswith(f'attachment; filename="notice-{notice.pk}.docx"; filename*=UTF-8\'\'')
     doc = open_docx(response.content)
     assert_official_layout(doc)
-    assert_page_number_footer(doc)
+    # a one-page body: the 版记 starts the next even page, in a section of its own without page numbers
+    assert_page_number_footer(doc, unnumbered_last=True)
+    assert doc.sections[-1].start_type == WD_SECTION.EVEN_PAGE and len(doc.sections) == 2
     assert_core_properties(doc, title="关于2026年3月安全生产督导检查情况的通报", author="荔城区安委会办公室")
     texts = [p.text for p in doc.paragraphs]
     # 版头: the red 发文机关标志, then the 发文字号 centred above the red line, then the title
@@ -68,16 +73,24 @@ def test_notice_as_an_official_document(notice, users, api_for, make_user):
     assert "各镇街、工业园区，区安委会有关成员单位：" in texts
     assert [p.text for p in paragraphs_with_style(doc, "一级标题")] == ["一、总体情况"]
     assert "3月全区共开展督导检查5次。" in texts and "发现隐患6项。" in texts
-    signature = doc.tables[-1].rows[0].cells[1]
+    signature = doc.tables[-2].rows[0].cells[1]  # the last table is the 版记
     assert [p.text for p in signature.paragraphs] == ["荔城区安委会办公室", "2026年4月8日"]
-    # 版记 at the foot of the last page: a frame anchored to the bottom of the type area
-    imprint = [p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:framePr")) is not None]
-    assert [p.text.replace("\u3000", " ").split() for p in imprint] == [
-        ["抄送：区委办，区人大办，区政府办，区政协办，区纪委监委，区委督查室，区效能办。"],
+    # 版记 at the foot of the last page: a table floating at the bottom of the type area, its rules
+    # thick (sz 8 = 1 pt ≈ 0.35 mm) above and below and thin (sz 6 ≈ 0.25 mm) between, none at the sides
+    imprint = imprint_table(doc)
+    assert [[c.text.replace("\u3000", " ") for c in row.cells] for row in imprint.rows] == [
+        ["抄送：区委办，区人大办，区政府办，区政协办，区纪委监委，区委督查室，区效能办。"] * 2,
         ["荔城区人民政府安全生产委员会办公室", "2026年4月8日印发"]]
-    frame = imprint[0]._p.pPr.find(qn("w:framePr"))
-    assert frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
-    assert all(east_asia(r) == "仿宋" and r.font.size == Pt(14) for p in imprint for r in p.runs)
+    assert imprint_rules(imprint) == {"top": ("single", "8"), "bottom": ("single", "8"), "insideH": ("single", "6"),
+                                      "left": ("nil", None), "right": ("nil", None), "insideV": ("nil", None)}
+    position = imprint._tbl.tblPr.find(qn("w:tblpPr"))
+    assert (position.get(qn("w:vertAnchor")), position.get(qn("w:tblpYSpec"))) == ("margin", "bottom")
+    assert (position.get(qn("w:horzAnchor")), int(position.get(qn("w:tblpX")))) == ("page", Cm(2.8).twips)
+    assert abs(sum(int(c.width) for c in imprint.rows[1].cells) - int(Cm(15.4))) <= int(Cm(0.01))  # as wide as the type area
+    body = list(doc.element.body.iterchildren())
+    assert body.index(imprint._tbl) > body.index(doc.sections[0]._sectPr.getparent().getparent())  # in the last section
+    assert all(east_asia(r) == "仿宋" and r.font.size == Pt(14) for row in imprint.rows for c in row.cells
+               for p in c.paragraphs for r in p.runs)
     # internal: a department it was not addressed to cannot read it
     outsider = make_user(Role.DEPARTMENT, department="住建局")
     assert api_for(outsider).get(f"/api/v1/exports/notices/{notice.pk}/").status_code == 404
@@ -97,8 +110,7 @@ def test_notice_tables_and_hazards_are_real_tables_and_a_draft_says_so(march, us
     assert not any("待定" in t or "请编辑填写" in t for t in texts)
     for section in doc.sections:
         assert "草稿" in "".join(p.text for p in section.header.paragraphs)
-    number_line = next(p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None
-                       and p._p.pPr.find(qn("w:framePr")) is None)
+    number_line = next(p for p in doc.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None)
     assert number_line.text == ""  # the red line stays, without a number
     figures = [t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["单位", "发现隐患"]]
     assert figures, "the page's tables are Word tables"
@@ -122,7 +134,7 @@ def test_office_template_is_edited_in_the_admin_settings(notice, users, api_for,
     assert OfficeDocumentSettings.load().header_name == "荔城区安全生产委员会办公室文件"
     doc = open_docx(api_for(users[Role.OFFICE_EDITOR]).get(f"/api/v1/exports/notices/{notice.pk}/").content)
     assert doc.paragraphs[0].text == "荔城区安全生产委员会办公室文件"
-    assert any(p.text == "抄送：市安委会办公室。" for p in doc.paragraphs)
+    assert imprint_table(doc).rows[0].cells[0].text == "抄送：市安委会办公室。"
 
 
 def test_feedback_uses_the_groups_written_feedback(march, users, api_for):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 from urllib.parse import quote
 
 import openpyxl
@@ -138,6 +139,46 @@ def test_hazard_history_is_streamed_with_dates_and_filters(march, users, api_for
         "unit": march["department"].pk, "to": today}))["隐患变更历史"].iter_rows(min_row=3, values_only=True))
     assert "临边防护缺失" not in {r[8] for r in unit}  # 建筑施工 belongs to 住建局
     assert api_for(users[Role.AUDITOR]).get("/api/v1/exports/hazard-history/", {"from": "2026-05-01", "to": "2026-04-01"}).status_code == 400
+
+
+def document_xml(content: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        return package.read("word/document.xml")
+
+
+@pytest.mark.parametrize("recipient", ["department", "jurisdiction"])
+def test_an_order_prints_the_names_it_was_issued_with(march, users, api_for, ref, recipient):
+    """The office's full name (公文版式 setting) and the recipient's name are kept in the order's
+    snapshot at issue: renaming either later does not change a reprint of an order already sent."""
+    from cms.records import save_record
+    from notices.models import OfficeDocumentSettings
+    from workflows.hazards.services_orders import order_issue
+
+    unit = ref["departments"]["应急管理局"] if recipient == "department" else ref["jurisdictions"]["拱辰街道"]
+    order = order_issue(actor=users[Role.OFFICE_ADMIN], reason="测试", kind="assignment", content="请于期限内完成整改。",
+                        due_date=datetime.date(2026, 4, 15), hazards=[march["hazards"][0]],
+                        **{f"recipient_{recipient}": unit})
+    office = api_for(users[Role.OFFICE_EDITOR])
+    first = office.get(f"/api/v1/exports/orders/{order.pk}/").content
+    texts = [p.text for p in open_docx(first).paragraphs]
+    addressed = "荔城区应急管理局：" if recipient == "department" else "拱辰街道办事处："
+    assert addressed in texts
+    assert open_docx(first).tables[-1].rows[0].cells[1].paragraphs[0].text == "荔城区人民政府安全生产委员会办公室"
+
+    settings = OfficeDocumentSettings.load()
+    settings.issuing_office = "荔城区安全生产委员会办公室"
+    settings.save()
+    unit.name = "区应急管理局（新）" if recipient == "department" else "拱辰新街道"
+    save_record(instance=unit, actor=None, reason="测试：单位更名")
+
+    again = office.get(f"/api/v1/exports/orders/{order.pk}/").content
+    assert document_xml(again) == document_xml(first)
+    # a new order is issued with the new names
+    later = order_issue(actor=users[Role.OFFICE_ADMIN], reason="测试", kind="assignment", content="请于期限内完成整改。",
+                        due_date=datetime.date(2026, 4, 15), **{f"recipient_{recipient}": unit})
+    later_doc = open_docx(office.get(f"/api/v1/exports/orders/{later.pk}/").content)
+    assert later_doc.tables[-1].rows[0].cells[1].paragraphs[0].text == "荔城区安全生产委员会办公室"
+    assert ("荔城区应急管理局（新）：" if recipient == "department" else "拱辰新街道办事处：") in [p.text for p in later_doc.paragraphs]
 
 
 def test_order_as_word(march, users, api_for, ref):

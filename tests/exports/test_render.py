@@ -17,6 +17,7 @@ from exports.data import FourListRow, OfficialDocumentData
 from exports.monthly_report import build_four_lists_docx, build_monthly_report
 from exports.official import build_official_document
 
+from .builders import NOTICE_OFFICE, notice_data
 from .test_word_format import report
 
 pytestmark = pytest.mark.render
@@ -50,6 +51,13 @@ def order(kind: str, title: str, *, extra_lines: int = 0, rows: int = 3) -> Offi
         reply_due=datetime.date(2026, 3, 31), rows_state_note="（隐患状态为2026年3月9日发文时的状态）")
 
 
+# the pages as printed on both sides: with the blank pages Word and LibreOffice insert before a
+# section that starts on an even page (LibreOffice's PDF export leaves them out by default)
+PDF_AS_PRINTED = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+# 通报 of 0 to 11 paragraphs: bodies ending on page 1, on page 2 with room, filling page 2, on page 3
+NOTICE_LENGTHS = range(0, 12)
+
+
 # every body length from a short order to one that spills onto a second page: one of them puts
 # the signature at the foot of page 1, where a date alone could fall over
 BOUNDARY = range(0, 12)
@@ -69,12 +77,14 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     }
     for n in BOUNDARY:
         documents[f"boundary{n:02d}"] = build_official_document(order("挂牌督办", "安全生产隐患督办单", extra_lines=n))
+    for n in NOTICE_LENGTHS:
+        documents[f"notice{n:02d}"] = build_official_document(notice_data(n))
     paths = []
     for name, content in documents.items():
         path = work / f"{name}.docx"
         path.write_bytes(content)
         paths.append(str(path))
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--convert-to", "pdf",
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--convert-to", PDF_AS_PRINTED,
                     "--outdir", str(work), *paths], check=True, capture_output=True, timeout=600)
     return {name: work / f"{name}.pdf" for name in documents}
 
@@ -125,3 +135,73 @@ def test_no_page_holds_only_the_signature_or_its_date(rendered):
             if "2026年3月9日" in lines:
                 assert ISSUER in lines, f"{n} extra lines: the date parted from the signature on page {number}"
     assert spilled, "no body long enough to reach a second page: the boundary was not tested"
+
+
+PAGE_NUMBER = re.compile(r"—\d+—")
+TYPE_AREA_BOTTOM_PT = (297 - 35) / 25.4 * 72  # 742.7 pt from the top of the page
+
+
+def imprint_bottom(pdf: Path, number: int) -> float:
+    """How far down page ``number`` the lowest word of the 版记 line 印发机关/印发日期 stands, in points."""
+    out = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-bbox", str(pdf), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    words = re.findall(r'yMax="([\d.]+)">([^<]*)<', out)
+    return max(float(y) for y, word in words if "印发" in word)
+
+
+def notice_pages(pdf: Path) -> list[dict]:
+    """Each page: its text lines, page number, and whether it holds the signature or the 版记."""
+    result = []
+    for number in range(1, len(pages(pdf)) + 1):
+        lines = page_text(pdf, number)
+        text = "".join(lines)
+        result.append({"lines": lines, "numbered": any(PAGE_NUMBER.fullmatch(line) for line in lines),
+                       "imprint": "2026年4月8日印发" in text, "signature": "2026年4月8日" in text.replace("2026年4月8日印发", "")})
+    return result
+
+
+def test_a_one_page_notice_has_its_imprint_alone_at_the_foot_of_page_two(rendered):
+    pdf = rendered["notice01"]
+    sheet = notice_pages(pdf)
+    assert len(sheet) == 2
+    assert sheet[0]["signature"] and sheet[0]["numbered"] and not sheet[0]["imprint"]
+    assert sheet[1]["imprint"] and not sheet[1]["numbered"] and not sheet[1]["signature"]
+    assert [line for line in sheet[1]["lines"] if "抄送" not in line and "印发" not in line] == ["委督查室，区效能办。"]
+    assert TYPE_AREA_BOTTOM_PT - 30 < imprint_bottom(pdf, 2) <= TYPE_AREA_BOTTOM_PT + 2
+
+
+def test_a_two_page_notice_with_room_has_its_imprint_under_the_body_on_page_two(rendered):
+    pdf = rendered["notice05"]
+    sheet = notice_pages(pdf)
+    assert len(sheet) == 2
+    assert sheet[1]["signature"] and sheet[1]["imprint"] and sheet[1]["numbered"]
+    assert not sheet[0]["imprint"]
+    assert TYPE_AREA_BOTTOM_PT - 30 < imprint_bottom(pdf, 2) <= TYPE_AREA_BOTTOM_PT + 2
+
+
+def test_a_notice_filling_page_two_leaves_page_three_blank_and_puts_the_imprint_on_page_four(rendered):
+    pdf = rendered["notice08"]
+    sheet = notice_pages(pdf)
+    assert len(sheet) == 4
+    assert sheet[1]["signature"] and sheet[1]["numbered"] and not sheet[1]["imprint"]
+    assert sheet[2]["lines"] == []  # blank, no page number
+    assert sheet[3]["imprint"] and not sheet[3]["numbered"] and not sheet[3]["signature"]
+    assert TYPE_AREA_BOTTOM_PT - 30 < imprint_bottom(pdf, 4) <= TYPE_AREA_BOTTOM_PT + 2
+
+
+@pytest.mark.parametrize("paragraphs", NOTICE_LENGTHS)
+def test_the_imprint_is_always_on_the_last_page_and_an_even_one(rendered, paragraphs):
+    """Every length from a one-page body to a three-page one: the 版记 stands once, on the last
+    page, which is even; it shares a page with the body only where the body ends, and a page
+    that holds only the 版记 (or nothing) carries no page number."""
+    sheet = notice_pages(rendered[f"notice{paragraphs:02d}"])
+    holding = [n for n, page in enumerate(sheet, start=1) if page["imprint"]]
+    assert holding == [len(sheet)] and len(sheet) % 2 == 0
+    ends = max(n for n, page in enumerate(sheet, start=1) if page["signature"])
+    assert ends in (len(sheet), len(sheet) - 1, len(sheet) - 2)
+    for n, page in enumerate(sheet, start=1):
+        assert page["numbered"] == (n <= ends), (n, page["lines"])
+    if ends % 2 == 1:  # an odd last page of the body: the 版记 on the very next page
+        assert len(sheet) == ends + 1
+    assert len(sheet) == ends or not [p for p in sheet[ends:-1] if p["lines"]], "only blank pages between"
+    assert NOTICE_OFFICE in "".join(sheet[ends - 1]["lines"])

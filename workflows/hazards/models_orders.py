@@ -75,7 +75,8 @@ class Order(models.Model):
     last_action = models.CharField("最近操作", max_length=20, choices=OrderAction.choices, default=OrderAction.ISSUE, editable=False)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     # What the order said when it was issued, printed as it was ever after: the hazards with their
-    # state and deadline at that moment, and the names of sender and recipient. Written once by
+    # state and deadline at that moment, the names of sender and recipient (short, and the full names
+    # it is signed and addressed with) and the date it is signed with. Written once by
     # ``order_issue`` (``snapshot_of``); see ``services_orders.ORDER_SNAPSHOT_KEYS``.
     snapshot = models.JSONField("发出时内容", default=dict, blank=True, editable=False)
 

@@ -8,12 +8,13 @@ transaction. Numbers come from a locked yearly counter, so they have no gaps or 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
 from cms.directory.models import Department, Jurisdiction
+from cms.directory.names import department_full_name, jurisdiction_full_name
 from cms.errors import InvalidInput, NotAllowed, StateConflict
 from cms.inputs import checked_reason
 from cms.roles import OFFICE_ROLES, Role, role_of
@@ -81,13 +82,46 @@ def hazard_snapshot(hazard: Hazard, *, today: datetime.date) -> dict:
     }
 
 
+# The office's full name as its documents sign it (落款). ``notices`` owns that setting (公文版式,
+# ``OfficeDocumentSettings.issuing_office``) and registers how to read it when the site starts
+# (``NoticesConfig.ready``): workflows may not import notices. Until then, the name the notice signs.
+OFFICE_SIGNATURE_NAME = "荔城区人民政府安全生产委员会办公室"
+
+
+def _default_office_full_name() -> str:
+    return OFFICE_SIGNATURE_NAME
+
+
+_office_full_name: Callable[[], str] = _default_office_full_name
+
+
+def register_office_full_name(source: Callable[[], str]) -> None:
+    """Where ``order_issue`` reads the office's full name from (called by ``notices`` at start-up)."""
+    global _office_full_name
+    _office_full_name = source
+
+
+def unit_full_name(department: Department | None = None, jurisdiction: Jurisdiction | None = None) -> str:
+    """A unit as a document names it: the office by its full name (the setting), a department
+    with the district (荔城区应急管理局), a town or street with its office (拱辰街道办事处)."""
+    if department is not None:
+        return _office_full_name() if department.kind == Department.Kind.OFFICE else department_full_name(department)
+    return jurisdiction_full_name(jurisdiction)
+
+
 def snapshot_of(order: Order, hazards: Iterable[Hazard]) -> dict:
-    """What ``order`` says at issue: its hazards then, and who sent it to whom."""
+    """What ``order`` says at issue, so that it prints the same ever after: its hazards then, who
+    sent it to whom (short names and the full names it is addressed and signed with, as they are
+    now: a unit renamed later or a new 公文版式 does not rewrite an order already sent), and the
+    date it is signed with."""
     today = timezone.localtime(order.issued_at).date()
     return {
         "taken_at": order.issued_at.isoformat(),
+        "issued_on": today.isoformat(),
         "issuer": order.issuing_department.name,
+        "issuer_full_name": unit_full_name(department=order.issuing_department),
         "recipient": order.recipient_name,
+        "recipient_full_name": unit_full_name(department=order.recipient_department, jurisdiction=order.recipient_jurisdiction),
         "recipient_kind": "department" if order.recipient_department_id else "jurisdiction",
         "hazards": [hazard_snapshot(h, today=today) for h in hazards],
     }

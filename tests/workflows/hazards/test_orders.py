@@ -120,3 +120,28 @@ def test_orders_issued_before_the_snapshot_are_filled_from_history(users, ref, m
     (item,) = order.snapshot["hazards"]
     assert item["state"] == "已交办" and item["code"] == hazard.code and item["responsible_unit"] == "区应急管理局"
     assert order.snapshot["recipient"] == "区应急管理局" and order.snapshot["filled_from_history"]
+
+
+def test_orders_issued_before_the_names_were_kept_get_them_from_the_current_names(users, ref):
+    """Migration 0012 adds the full names and the date an order is printed with to the snapshot of
+    orders issued before ``order_issue`` kept them: as they read when it runs."""
+    import importlib
+
+    from django.apps import apps
+
+    office = users[Role.OFFICE_ADMIN]
+    order = issue(office, ref)
+    kept = dict(order.snapshot)
+    assert kept["issuer_full_name"] == "荔城区人民政府安全生产委员会办公室"
+    assert kept["recipient_full_name"] == "荔城区应急管理局" and kept["issued_on"] == timezone.localdate().isoformat()
+    order.snapshot = {k: v for k, v in kept.items() if k not in ("issuer_full_name", "recipient_full_name", "issued_on")}
+    order._change_reason = "测试：如迁移0012之前"
+    order.save()
+    fill = importlib.import_module("workflows.hazards.migrations.0012_order_snapshot_names").fill
+    fill(apps, None)
+    order.refresh_from_db()
+    assert order.snapshot == kept
+    history = Order.history.filter(id=order.pk).count()
+    fill(apps, None)  # a second run changes nothing
+    order.refresh_from_db()
+    assert order.snapshot == kept and Order.history.filter(id=order.pk).count() == history
