@@ -25,6 +25,7 @@ from .login_unlock import LoginUnlockView, may_unlock
 from .models import Department, Expert, Jurisdiction, Sector, SpecialAssignment, Target, TargetCategory, UserProfile, Village
 from .picker import target_options_view
 from .views import TargetImportView, import_template_view
+from .widgets import Checkboxes
 
 
 class DepartmentViewSet(AuditedSnippetViewSet):
@@ -77,7 +78,7 @@ class SectorViewSet(AuditedSnippetViewSet):
     search_fields = ["name", "description"]
     ordering = ["sort_order", "id"]
     panels = [
-        FieldPanel("name"), FieldPanel("code"), FieldPanel("is_key"), FieldPanel("lead_departments"),
+        FieldPanel("name"), FieldPanel("code"), FieldPanel("is_key"), FieldPanel("lead_departments", widget=Checkboxes(filter=True)),
         FieldPanel("description"), FieldPanel("major_hazard_standard"), FieldPanel("sort_order"), FieldPanel("is_active"),
     ]
 
@@ -104,6 +105,8 @@ class ExpertViewSet(AuditedSnippetViewSet):
     list_export = ["name", "organization", "title", "specialty", "phone", "is_active"]
     export_filename = "专家库"
     search_fields = ["name", "organization", "specialty"]
+    panels = [FieldPanel("name"), FieldPanel("organization"), FieldPanel("title"), FieldPanel("specialty"),
+              FieldPanel("sectors", widget=Checkboxes), FieldPanel("phone"), FieldPanel("is_active"), FieldPanel("note")]
 
 
 class TargetCategoryViewSet(AuditedSnippetViewSet):
@@ -160,7 +163,7 @@ class TargetViewSet(AuditedSnippetViewSet):
     panels = [
         MultiFieldPanel([FieldPanel("name"), FieldPanel("credit_code"), FieldPanel("kind")], heading="基本信息"),
         MultiFieldPanel([FieldPanel("jurisdiction"), FieldPanel("village"), FieldPanel("address")], heading="位置"),
-        MultiFieldPanel([FieldPanel("sectors"), FieldPanel("categories")], heading="行业领域与类别"),
+        MultiFieldPanel([FieldPanel("sectors", widget=Checkboxes), FieldPanel("categories", widget=Checkboxes)], heading="行业领域与类别"),
         MultiFieldPanel([FieldPanel("contact_person"), FieldPanel("contact_phone"), FieldPanel("is_active"), FieldPanel("note")], heading="其他"),
     ]
 

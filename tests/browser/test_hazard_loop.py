@@ -1,8 +1,10 @@
-"""The whole loop in a real browser, across four users: the inspector registers a hazard, the
-office assigns it, the department plans and submits with a photo, the office verifies."""
+"""The whole loop in a real browser, across four users, by clicks only after each login: the inspector
+registers a hazard from the menu, the office assigns it, the department plans and submits with a
+photo, the office verifies — each from the dashboard's 待我处理."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -18,6 +20,12 @@ def switch_user(page, login, username):
     return login(username)
 
 
+def from_todo(page, hazard):
+    """待我处理 on the dashboard → the hazard's page."""
+    with page.expect_navigation():
+        page.locator("#awaiting-panel [data-todo=hazards] a", has_text=hazard.code).click()
+
+
 def click_action(page, action):
     with page.expect_navigation():
         page.click(f"button[data-loop-action={action}]")
@@ -27,8 +35,13 @@ def test_hazard_taken_through_the_loop_by_three_roles(users, make_target, login,
     target = make_target("荔城区某化工有限公司")
     page = login(users[Role.INSPECTOR].username)
 
-    # 1. the inspector registers a hazard
-    page.goto(f"{page.base_url}/admin/snippets/hazards/hazard/add/")
+    # 1. the inspector registers a hazard: 隐患闭环 → 隐患 → 添加
+    sidebar = page.locator("#wagtail-sidebar")
+    sidebar.get_by_role("button", name="隐患闭环").click()
+    with page.expect_navigation():
+        sidebar.get_by_role("link", name="隐患", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(r"^添加")).first.click()
     page.fill("textarea[name=description]", "储罐区静电接地线断开")
     page.select_option("select[name=target]", str(target.pk))
     page.select_option("select[name=sector]", label="危化品")
@@ -39,11 +52,10 @@ def test_hazard_taken_through_the_loop_by_three_roles(users, make_target, login,
     assert page.url.endswith(f"/inspect/{hazard.pk}/")
     assert page.inner_text("#hazard-state") == "登记"
     assert page.locator("button[data-loop-action=assign]").count() == 0  # not the inspector's to assign
-    detail = page.url
 
     # 2. the office assigns it to 应急管理局
     page = switch_user(page, login, users[Role.OFFICE_EDITOR].username)
-    page.goto(detail)
+    from_todo(page, hazard)
     page.select_option("#id_assign-responsible_kind", "department")
     page.select_option("#id_assign-responsible_department", label="区应急管理局")
     page.fill("#id_assign-responsible_person", "王科长")
@@ -56,9 +68,7 @@ def test_hazard_taken_through_the_loop_by_three_roles(users, make_target, login,
 
     # 3. the department plans and submits with an after-photo
     page = switch_user(page, login, users[Role.DEPARTMENT].username)
-    page.goto(f"{page.base_url}/admin/")
-    assert hazard.code in page.inner_text("#awaiting-panel")
-    page.goto(detail)
+    from_todo(page, hazard)
     assert [b.get_attribute("data-loop-action") for b in page.locator("button[data-loop-action]").all()] == ["plan"]
     page.fill("#id_plan-measures", "恢复静电接地，每日巡查")
     page.fill("#id_plan-funds", "2000元")
@@ -80,7 +90,7 @@ def test_hazard_taken_through_the_loop_by_three_roles(users, make_target, login,
 
     # 4. the office verifies and closes it
     page = switch_user(page, login, users[Role.OFFICE_ADMIN].username)
-    page.goto(detail)
+    from_todo(page, hazard)
     assert sorted(b.get_attribute("data-loop-action") for b in page.locator("button[data-loop-action]").all()) == ["reject", "supervise", "verify"]
     page.click("#action-verify summary") if not page.is_visible("#id_verify-reason") else None
     page.fill("#id_verify-reason", "现场复核合格")

@@ -29,61 +29,62 @@ def click_action(page, selector: str):
         button.evaluate("b => b.click()")
 
 
-def test_editor_drafts_and_submits_leader_approves_notice_goes_public(users, page, browser, live_server):
+def click(page, locator):
+    with page.expect_navigation():
+        (page.locator(locator) if isinstance(locator, str) else locator).first.click()
+
+
+def test_editor_drafts_and_submits_leader_approves_notice_goes_public(users, page, browser, live_server, login):
+    """Issue 14, journey 通报: by clicks only after each login; the public side from its home page."""
     setup_site()
-    index = NoticeIndexPage.objects.get()
     editor, leader = users[Role.OFFICE_EDITOR], users[Role.OFFICE_ADMIN]
 
-    # the editor drafts and submits for review
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", editor.username)
-    page.fill("input[name=password]", "pass-1234-word")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/**")
-    page.goto(f"{live_server.url}/admin/pages/add/notices/noticepage/{index.pk}/")
+    # the editor: 页面 menu → 通报 → 添加子页面, drafts and submits for review
+    login(editor.username)
+    page.get_by_role("button", name="页面").click()
+    click(page, page.locator("#wagtail-sidebar").get_by_role("link", name="通报", exact=True))
+    click(page, page.get_by_role("link", name="添加子页面"))
     page.fill("input[name=title]", TITLE)
     page.fill("input[name=document_number]", "荔安办〔2026〕95号")
     assert page.locator("button[name=action-publish]").count() == 0  # editors may not publish
-    click_action(page, "button[name=action-submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        click_action(page, "button[name=action-submit]")
     notice = NoticePage.objects.get(title=TITLE)
-    url = f"{live_server.url}{notice.get_url()}"
     assert not notice.live
     assert notice.current_workflow_state is not None
 
-    # not public yet
-    anonymous = browser.new_context()
+    # not public yet: the public home page does not list it
+    anonymous = browser.new_context(locale="zh-CN")
     public = anonymous.new_page()
-    response = public.goto(url)
-    assert response.status == 404
+    public.goto(f"{live_server.url}/")
+    assert TITLE not in public.inner_text("body")
 
-    # the leader approves
-    leader_context = browser.new_context(locale="zh-CN")
-    lp = leader_context.new_page()
-    lp.goto(f"{live_server.url}/admin/login/")
-    lp.fill("input[name=username]", leader.username)
-    lp.fill("input[name=password]", "pass-1234-word")
-    lp.click("button[type=submit]")
-    lp.wait_for_url(f"{live_server.url}/admin/**")
-    assert TITLE in lp.content()  # awaiting review on the dashboard
-    lp.goto(f"{live_server.url}/admin/pages/{notice.pk}/edit/")
-    click_action(lp, "[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])")
-    lp.wait_for_load_state("networkidle")
+    # the leader: 待我处理 → 通报：待我审核 → the notice → 批准
+    page.context.clear_cookies()
+    login(leader.username)
+    click(page, page.locator("#awaiting-panel [data-todo=notices] a", has_text=TITLE))
+    click_action(page, "[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])")
+    page.wait_for_load_state("networkidle")
     for _ in range(50):
         notice.refresh_from_db()
         if notice.live:
             break
-        lp.wait_for_timeout(200)
+        page.wait_for_timeout(200)
     assert notice.live
+    click(page, page.locator("a.sidebar-wagtail-branding, a[href='/admin/']"))
+    assert TITLE not in page.inner_text("#awaiting-panel")  # no longer waiting for the leader
 
-    # now public, on the page and in the index
-    response = public.goto(url)
-    assert response.status == 200
+    # public: home page → 全部通报 → the notice, by clicks
+    public.goto(f"{live_server.url}/")
+    click(public, public.get_by_role("link", name="全部通报"))
+    click(public, public.get_by_role("link", name=TITLE))
     assert TITLE in public.inner_text("h1")
     assert "荔安办〔2026〕95号" in public.content()
-    public.goto(f"{live_server.url}/tongbao/")
-    assert TITLE in public.inner_text("main")
-    leader_context.close()
+    # and the headless API lists it
+    api = public.request.get(f"{live_server.url}/api/v2/pages/?type=notices.NoticePage&fields=document_number")
+    assert api.status == 200
+    items = api.json()["items"]
+    assert [(i["title"], i["document_number"]) for i in items] == [(TITLE, "荔安办〔2026〕95号")]
     anonymous.close()
 
 

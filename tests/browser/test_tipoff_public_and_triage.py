@@ -33,41 +33,71 @@ def challenge_answer(page) -> str:
     return CaptchaStore.objects.get(hashkey=page.input_value("input[name=captcha_0]")).response
 
 
-def test_citizen_keeps_the_photo_after_a_wrong_answer_and_looks_up_progress(ref, page):
-    setup_site()
-    form_page = TipOffFormPage.objects.get()
-    page.goto(f"{page.base_url}/")
-    page.goto(f"{page.base_url}{form_page.url}")
-    page.fill("#id_place", "拱辰街道某某路12号后院")
-    page.fill("#id_description", "后院私设喷漆作业间，无通风，堆放油漆桶")
-    page.set_input_files("#id_photos", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
-    assert page.locator("img.captcha-image").get_attribute("alt").startswith("验证码图片")
-    page.fill("#id_captcha_1", "zzzzz")
+def click(page, locator):
     with page.expect_navigation():
-        page.get_by_role("button", name="提交举报").click()
-    assert "验证码错误或已过期" in page.content()
-    assert "已保留您刚才选择的 1 张照片" in page.inner_text(".kept-photos")
-    assert page.input_value("#id_description") == "后院私设喷漆作业间，无通风，堆放油漆桶"
-    page.fill("#id_captcha_1", challenge_answer(page))
-    with page.expect_navigation():
-        page.get_by_role("button", name="提交举报").click()
-    code = page.inner_text("#tipoff-code")
-    query_code = page.inner_text("#tipoff-query-code")
-    tipoff = TipOff.objects.get()
-    assert tipoff.code == code and tipoff.photos.count() == 1
+        (page.locator(locator) if isinstance(locator, str) else locator).first.click()
 
-    page.get_by_role("link", name="举报办理进度查询").click()
-    page.fill("#id_code", code)
-    page.fill("#id_query_code", "WRONG123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="查询").click()
-    assert "受理编号或查询码不正确" in page.content()
+
+def look_up(page, code, query_code) -> str:
     page.fill("#id_code", code)
     page.fill("#id_query_code", query_code)
-    with page.expect_navigation():
-        page.get_by_role("button", name="查询").click()
-    assert page.inner_text("#tipoff-progress-state") == "待处理"
-    assert "喷漆" not in page.content()
+    click(page, page.get_by_role("button", name="查询"))
+    return page.inner_text("#tipoff-progress-state") if page.locator("#tipoff-progress-state").count() else ""
+
+
+def test_citizen_keeps_the_photo_after_a_wrong_answer_and_the_office_triages_it(ref, users, page, browser, login):
+    """Issue 14, journey 举报 → 受理: the citizen from the public home page, the office from its 待我处理,
+    by clicks only."""
+    setup_site()
+    citizen = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    citizen.goto(f"{page.base_url}/")
+    click(citizen, citizen.get_by_role("link", name="受理举报"))
+    citizen.fill("#id_place", "拱辰街道某某路12号后院")
+    citizen.fill("#id_description", "后院私设喷漆作业间，无通风，堆放油漆桶")
+    citizen.set_input_files("#id_photos", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    assert citizen.locator("img.captcha-image").get_attribute("alt").startswith("验证码图片")
+    citizen.fill("#id_captcha_1", "zzzzz")
+    click(citizen, citizen.get_by_role("button", name="提交举报"))
+    assert "验证码错误或已过期" in citizen.content()
+    assert "已保留您刚才选择的 1 张照片" in citizen.inner_text(".kept-photos")
+    assert citizen.input_value("#id_description") == "后院私设喷漆作业间，无通风，堆放油漆桶"
+    citizen.fill("#id_captcha_1", challenge_answer(citizen))
+    click(citizen, citizen.get_by_role("button", name="提交举报"))
+    code = citizen.inner_text("#tipoff-code")
+    query_code = citizen.inner_text("#tipoff-query-code")
+    tipoff = TipOff.objects.get()
+    assert tipoff.code == code and tipoff.photos.count() == 1  # the photo kept through the wrong answer
+
+    click(citizen, citizen.get_by_role("link", name="举报办理进度查询"))
+    assert look_up(citizen, code, "WRONG123") == ""
+    assert "受理编号或查询码不正确" in citizen.content()
+    assert look_up(citizen, code, query_code) == "待处理"
+    assert "喷漆" not in citizen.content()
+
+    # the office: 待我处理 → 举报：待受理 → the report's 受理 form, the photo beside it
+    login(users[Role.OFFICE_ADMIN].username)
+    click(page, page.locator("#awaiting-panel [data-todo=tipoffs] a", has_text=code))
+    assert "后院私设喷漆作业间" in page.inner_text("main")
+    thumb = page.locator(".photo-strip img").first
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    page.fill("#id_new_target_name", "某某路12号喷漆作业间")
+    page.select_option("#id_new_target_jurisdiction", label="拱辰街道")
+    page.fill("#id_new_target_address", "拱辰街道某某路12号后院")
+    page.select_option("#id_sector", label="工贸")
+    page.fill("#id_reason", "现场核实属实")
+    click(page, page.get_by_role("button", name="登记为隐患"))
+    tipoff.refresh_from_db()
+    assert tipoff.state == "accepted" and tipoff.hazard.target.name == "某某路12号喷漆作业间"
+    assert f"已受理举报 {code}，登记为隐患 {tipoff.hazard.code}" in page.inner_text("body")
+    click(page, page.locator("a.sidebar-wagtail-branding, a[href='/admin/']"))
+    assert code not in page.inner_text("#awaiting-panel")  # no longer waiting
+
+    # the citizen reads the new state, from the home page again
+    citizen.goto(f"{page.base_url}/")
+    click(citizen, citizen.get_by_role("link", name="受理举报"))
+    click(citizen, citizen.get_by_role("link", name="查询办理进度"))
+    assert look_up(citizen, code, query_code) == "已受理"
+    citizen.context.close()
 
 
 def test_office_triages_onto_a_new_target_and_the_auditor_reads_the_history(ref, users, page, login, make_target):
@@ -81,12 +111,9 @@ def test_office_triages_onto_a_new_target_and_the_auditor_reads_the_history(ref,
     for n in range(3):
         make_target(f"拱辰街道名录企业{n}")
     login(users[Role.OFFICE_ADMIN].username)
-    page.locator("#wagtail-sidebar").get_by_role("link", name="受理举报").click()
-    page.get_by_role("link", name=tipoff.code).first.click()
+    click(page, page.locator("#awaiting-panel [data-todo=tipoffs] a", has_text=tipoff.code))  # 待我处理 → 受理
     thumb = page.locator(".photo-strip img").first
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
-    page.get_by_role("link", name="受理", exact=True).click()
-    page.wait_for_selector("#id_new_target_name")
     assert page.locator("input.target-search").count() == 1  # a search over the directory
     page.fill("#id_new_target_name", "某某村3号无证小作坊")
     page.select_option("#id_new_target_jurisdiction", label="拱辰街道")

@@ -136,6 +136,9 @@ CURRENT_STEP = {
     HazardState.SUBMITTED: [HazardAction.VERIFY, HazardAction.REJECT],
 }
 
+# the actions that take photos, and what the file field is called on the page
+PHOTO_FIELDS = {HazardAction.SUBMIT: "整改后照片", HazardAction.FIX_ON_SPOT: "整改后照片", HazardAction.VERIFY: "复核现场照片"}
+
 
 def _hazard_form(action: str, hazard: Hazard, data=None, plan=None):
     """The form of one action: bound to what was typed (after a refusal), else its initial values."""
@@ -169,7 +172,8 @@ def _photo_pairs(hazard: Hazard) -> dict:
                if p.image.name not in shown]
     latest = hazard.evidence.order_by("-submitted_at", "-id").first()
     after = [{"photo": p, "source": latest.get_kind_display()} for p in latest.photos.order_by("uploaded_at", "id")] if latest else []
-    return {"before": before, "after": after, "latest_evidence": latest}
+    verified = [{"photo": p, "source": "复核时"} for p in hazard.photos.filter(stage=HazardPhoto.Stage.VERIFIED).order_by("uploaded_at", "id")]
+    return {"before": before, "after": after, "verified": verified, "latest_evidence": latest}
 
 
 def _timeline(hazard: Hazard) -> list[dict]:
@@ -223,7 +227,7 @@ class HazardDetailView(InspectView):
             forms_.append({
                 "action": action, "label": label, "form": form, "open": action == open_action,
                 "url": reverse("wagtailsnippets_hazards_hazard:act", args=[hazard.pk, action]),
-                "photos": action in (HazardAction.SUBMIT, HazardAction.FIX_ON_SPOT),
+                "photos": PHOTO_FIELDS.get(action, ""),
                 "error": retry.get("error", "") if data is not None else "",
             })
         inspection_url = None
@@ -279,7 +283,7 @@ class HazardActView(View):
         data = dict(form.cleaned_data)
         version = data.pop("version", None)
         kwargs = {"hazard": hazard, "actor": request.user, "expected_version": version, **data}
-        if action in (HazardAction.SUBMIT, HazardAction.FIX_ON_SPOT):
+        if action in PHOTO_FIELDS:
             kwargs["photos"] = request.FILES.getlist(f"{action}-photos")
         service = {
             HazardAction.ASSIGN: services.hazard_assign,

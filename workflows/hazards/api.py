@@ -112,6 +112,14 @@ class HazardEvidenceSerializer(HazardActionSerializer):
         help_text=f"JPEG、PNG 或 WebP，每张不超过 {settings.UPLOAD_MAX_IMAGE_BYTES // (1024 * 1024)} MB")
 
 
+class HazardVerifySerializer(HazardActionSerializer):
+    # The verifier's photos of the site at 复核, checked by the same upload rule in the service.
+    photos = serializers.ListField(
+        label="复核现场照片", child=serializers.FileField(label="照片（JPEG、PNG 或 WebP）"), required=False, default=list,
+        max_length=settings.UPLOAD_MAX_IMAGES, error_messages={"max_length": "每次最多上传 {max_length} 张照片"},
+        help_text=f"JPEG、PNG 或 WebP，每张不超过 {settings.UPLOAD_MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+
+
 class HazardRejectSerializer(HazardActionSerializer):
     reason = serializers.CharField(label="退回原因", max_length=500)
 
@@ -255,11 +263,11 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         """即行即改：登记后当场整改，直接待复核（重大隐患不可）。"""
         return self._act(HazardEvidenceSerializer, services.hazard_fix_on_spot)
 
-    @extend_schema(request=HazardActionSerializer, responses={200: HazardDetailSerializer})
+    @extend_schema(request={"multipart/form-data": HazardVerifySerializer, "application/json": HazardVerifySerializer}, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        """复核销号。挂牌督办和重大隐患只能由区安办销号。"""
-        return self._act(HazardActionSerializer, services.hazard_verify)
+        """复核销号，可附复核现场照片（multipart 的 photos 字段，可多张）。挂牌督办和重大隐患只能由区安办销号。"""
+        return self._act(HazardVerifySerializer, services.hazard_verify)
 
     @extend_schema(request=HazardRejectSerializer, responses={200: HazardDetailSerializer})
     @action(detail=True, methods=["post"])

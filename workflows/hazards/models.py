@@ -205,11 +205,13 @@ def hazard_photo_path(instance, filename: str) -> str:
 
 
 class HazardPhoto(models.Model):
-    """A photo of a hazard, found or after rectification, with where and when it was taken."""
+    """A photo of a hazard — found, after rectification, or taken by the verifier at 复核 — with where
+    and when it was taken."""
 
     class Stage(models.TextChoices):
         FOUND = "found", "发现时"
         RECTIFIED = "rectified", "整改后"
+        VERIFIED = "verified", "复核时"
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="photos", verbose_name="隐患")
     stage = models.CharField("阶段", max_length=20, choices=Stage.choices, default=Stage.FOUND)

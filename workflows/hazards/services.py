@@ -325,9 +325,10 @@ def hazard_plan(
     return plan
 
 
-def _photos(hazard: Hazard, evidence: HazardEvidence, actor, photos: list[CheckedPhoto], reason: str) -> None:
+def _photos(hazard: Hazard, evidence: HazardEvidence | None, actor, photos: list[CheckedPhoto], reason: str,
+            stage: str = HazardPhoto.Stage.RECTIFIED) -> None:
     for checked in photos:
-        photo = HazardPhoto(hazard=hazard, stage=HazardPhoto.Stage.RECTIFIED, evidence=evidence, uploaded_by=actor,
+        photo = HazardPhoto(hazard=hazard, stage=stage, evidence=evidence, uploaded_by=actor,
                             taken_at=checked.taken_at, latitude=checked.latitude, longitude=checked.longitude)
         photo.image.save(checked.stored_name, ContentFile(checked.content), save=False)
         photo._change_reason = reason
@@ -382,14 +383,18 @@ def hazard_fix_on_spot(*, hazard: Hazard | int, actor, reason: str = "", text: s
     return evidence
 
 
-def hazard_verify(*, hazard: Hazard | int, actor, reason: str = "", expected_version: int | None = None) -> Hazard:
-    """复核销号: 待复核 → 已销号. Supervised and major hazards: 区安办 only."""
+def hazard_verify(*, hazard: Hazard | int, actor, reason: str = "", photos=(), expected_version: int | None = None) -> Hazard:
+    """复核销号: 待复核 → 已销号. Supervised and major hazards: 区安办 only. The verifier's own
+    photos of the site at 复核 (optional) go through the same upload rule as every other photo."""
     with transaction.atomic():
         locked = _lock(hazard, actor, HazardAction.VERIFY, expected_version)
+        reason = reason or "复核通过，予以销号"
+        checked = clean_photos(photos or ())
         locked.closed_at = timezone.now()
         locked.closed_by = actor
         locked.needs_supervision = False
-        _save(locked, actor, HazardAction.VERIFY, reason or "复核通过，予以销号")
+        _photos(locked, None, actor, checked, reason, stage=HazardPhoto.Stage.VERIFIED)
+        _save(locked, actor, HazardAction.VERIFY, reason)
         close_reminders_of(locked)
     return locked
 

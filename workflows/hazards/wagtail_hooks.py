@@ -10,6 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.admin_views import AuditedSnippetViewSet
+from cms.directory.widgets import Checkboxes
 
 from . import admin_views, selectors
 from .filters import SEARCH_FIELDS, HazardAdminFilterSet, OrderAdminFilterSet
@@ -64,7 +65,7 @@ class OrderViewSet(AuditedSnippetViewSet):
     search_fields = ["number", "content", "reply"]
     ordering = ["-issued_at", "-id"]
     panels = [FieldPanel("kind"), FieldPanel("recipient_department", widget=forms.Select),
-              FieldPanel("recipient_jurisdiction", widget=forms.Select), FieldPanel("hazards", widget=forms.SelectMultiple),
+              FieldPanel("recipient_jurisdiction", widget=forms.Select), FieldPanel("hazards", widget=Checkboxes(filter=True)),
               FieldPanel("content"), FieldPanel("due_date")]
 
     def get_urlpatterns(self):

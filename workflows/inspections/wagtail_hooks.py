@@ -1,3 +1,4 @@
+from django import forms
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.admin_views import AuditedSnippetViewSet, ScopedIndexView
-from cms.directory.widgets import Checkboxes, TargetCheckboxes
+from cms.directory.widgets import Checkboxes, ExpertCheckboxes, PersonCheckboxes, TargetCheckboxes
 from cms.errors import InvalidInput, NotAllowed
 from cms.records import input_for
 from cms.scope import scope_for
@@ -37,10 +38,12 @@ class InspectionGroupViewSet(AuditedSnippetViewSet):
     export_filename = "督导检查组"
     search_fields = ["name", "note"]
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("lead_department"), FieldPanel("leader_name")], heading="基本信息"),
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("lead_department", widget=forms.Select), FieldPanel("leader_name")],
+                        heading="基本信息"),
         MultiFieldPanel([FieldPanel("jurisdictions", widget=Checkboxes), FieldPanel("sectors", widget=Checkboxes)],
                         heading="督导范围（专项填属地，行业填行业领域）"),
-        MultiFieldPanel([FieldPanel("member_departments"), FieldPanel("members"), FieldPanel("experts")], heading="成员与专家"),
+        MultiFieldPanel([FieldPanel("member_departments", widget=Checkboxes(filter=True)), FieldPanel("members", widget=PersonCheckboxes),
+                         FieldPanel("experts", widget=ExpertCheckboxes)], heading="成员与专家"),
         FieldPanel("note"), FieldPanel("is_active"),
     ]
     writes_through_service = True
@@ -66,7 +69,7 @@ class InspectionPlanViewSet(AuditedSnippetViewSet):
         MultiFieldPanel([FieldPanel("month"), FieldPanel("group"), FieldPanel("title"), FieldPanel("status")], heading="计划"),
         MultiFieldPanel([FieldPanel("sectors", widget=Checkboxes), FieldPanel("jurisdictions", widget=Checkboxes),
                          FieldPanel("targets", widget=TargetCheckboxes)], heading="检查范围"),
-        MultiFieldPanel([FieldPanel("content"), FieldPanel("key_points"), FieldPanel("templates"), FieldPanel("method"), FieldPanel("experts")],
+        MultiFieldPanel([FieldPanel("content"), FieldPanel("key_points"), FieldPanel("templates"), FieldPanel("method"), FieldPanel("experts", widget=ExpertCheckboxes)],
                         heading="查什么、如何查"),
         MultiFieldPanel([FieldPanel("training_date"), FieldPanel("training_topic"), FieldPanel("training_trainer"), FieldPanel("training_attendees")],
                         heading="专题培训"),

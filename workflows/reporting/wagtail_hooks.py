@@ -65,8 +65,8 @@ class ConsultationViewSet(AuditedSnippetViewSet):
     export_headings = {"sector_names": "行业领域"}
     export_filename = "会商研判"
     search_fields = ["title", "situation_analysis", "risks"]
-    panels = [FieldPanel("held_on"), FieldPanel("title"), FieldPanel("sectors", widget=Checkboxes), FieldPanel("lead_departments"),
-              FieldPanel("participating_departments"), FieldPanel("situation_analysis"), FieldPanel("risks"), FieldPanel("notes"),
+    panels = [FieldPanel("held_on"), FieldPanel("title"), FieldPanel("sectors", widget=Checkboxes), FieldPanel("lead_departments", widget=Checkboxes(filter=True)),
+              FieldPanel("participating_departments", widget=Checkboxes(filter=True)), FieldPanel("situation_analysis"), FieldPanel("risks"), FieldPanel("notes"),
               FieldPanel("change_reason")]
     writes_through_service = True
 
