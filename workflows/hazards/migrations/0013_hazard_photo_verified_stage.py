@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0011_order_snapshot_fill'),
+        ('hazards', '0012_order_snapshot_names'),
     ]
 
     operations = [
