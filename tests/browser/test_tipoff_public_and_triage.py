@@ -172,6 +172,8 @@ def test_orders_and_hazard_print_without_the_admin_chrome(ref, users, page, logi
     page.emulate_media(media="screen")
     page.get_by_role("link", name=hazard.code).click()
     page.wait_for_selector("#hazard-state")
+    actions = page.locator(".hazard-action")
+    assert actions.count() > 0 and actions.first.is_visible()  # the department's next step (整改方案) is on screen
     page.emulate_media(media="print")
-    assert not page.locator(".hazard-action").first.is_visible() if page.locator(".hazard-action").count() else True
+    assert not actions.first.is_visible()
     assert page.locator(".hazard-timeline").is_visible()
