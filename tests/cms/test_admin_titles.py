@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db
 NOT_PAGES = {"target_options": "JSON", "checklists_export": "文件下载", "inspections_feedback": "只接受提交（POST）"}
 TITLE = re.compile(r"<title>\s*(.*?)\s*</title>", re.S)
 SITE = " - 荔城区安全生产常态化督导"
+HEADER = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+HEADER_MISSING = re.match("(.*)", "")
 
 
 def custom_admin_urls() -> list[str]:
@@ -89,6 +91,8 @@ def pages(users, ref, make_target):
         "notices_tipoff_dismiss": (office, reverse("notices_tipoff_dismiss", args=[tipoff.pk])),
         "notices_month_results": (office, reverse("notices_month_results")),
         "exports_index": (office, reverse("exports_index")),
+        # a record's 变更历史 (added to every audited snippet viewset)
+        "inspection_changes": (users[Role.AUDITOR], reverse("wagtailsnippets_inspections_inspection:changes", args=[inspection.pk])),
     }
 
 
@@ -99,7 +103,10 @@ def test_every_custom_admin_page_has_its_own_chinese_title(client, pages):
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200, (name, url, response.status_code)
-        titles[name] = TITLE.search(response.content.decode()).group(1)
+        body = response.content.decode()
+        titles[name] = TITLE.search(body).group(1)
+        header = re.sub(r"<[^>]+>|\s+", "", (HEADER.search(body) or HEADER_MISSING).group(1))
+        assert header and header != "首页", (name, url, header)  # the page's visible heading names it too
         walked.add(name)
     dept, report_submit_url = pages["reporting_report_submit"]
     report = MonthlyReport.objects.get(pk=int(report_submit_url.strip("/").split("/")[-2]))
