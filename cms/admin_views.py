@@ -384,10 +384,23 @@ class HistoryListView(ForbiddenIs403Mixin, WagtailAdminTemplateMixin, TemplateVi
     template_name = "cms/object_history.html"
     viewset = None
 
+    @cached_property
+    def object(self):
+        return get_object_or_404(scoped(self.viewset.model._default_manager.all(), self.request.user), pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return f"{self.object} 的变更历史"
+
+    def get_breadcrumbs_items(self):
+        """首页 → the listing → the record → 变更历史: the header names the page, never just 首页."""
+        model = self.viewset.model
+        return [{"url": reverse("wagtailadmin_home"), "label": "首页"},
+                {"url": reverse(self.viewset.get_url_name("list")), "label": str(model._meta.verbose_name_plural)},
+                {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        model = self.viewset.model
-        obj = get_object_or_404(scoped(model._default_manager.all(), self.request.user), pk=self.kwargs["pk"])
+        obj = self.object
         ctx["object"] = obj
         ctx["rows"] = history_rows(obj.history.all().select_related("history_user").order_by("-history_date", "-history_id"))
         ctx["page_title"] = f"{obj} 的变更历史"

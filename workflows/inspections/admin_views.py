@@ -96,12 +96,16 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
         members = list(chosen["group"].members.all()) if chosen["group"] else []
         if user not in members:
             members.insert(0, user)
+        layout = version_layout(chosen["version"]) if chosen["version"] else []
+        kept = kwargs.get("kept")
+        if kept:
+            self.keep_answers(layout, kept, kwargs.get("errors") or {})
         ctx.update(
             groups=scoped(InspectionGroup.objects.filter(is_active=True), user).distinct(),
             targets=target_options(user, self.request.GET.get("target_q", ""), include=chosen["target"]),
             target_q=self.request.GET.get("target_q", ""), target_options_url=reverse("target_options"),
             versions=list(latest.values()), chosen=chosen, methods=InspectionMethod.choices, verdicts=VERDICTS,
-            layout=version_layout(chosen["version"]) if chosen["version"] else [],
+            layout=layout, kept=kept or {},
             plans=self.plans_for(chosen["group"], (kwargs.get("values") or {}).get("inspected_on") or self.request.GET.get("inspected_on")),
             inspector_choices=members,
             started_at=kwargs.get("started_at") or timezone.now().isoformat(),
@@ -111,15 +115,28 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
         )
         return ctx
 
+    @staticmethod
+    def keep_answers(layout: list, kept: dict, errors: dict) -> None:
+        """A refused submission comes back with every answer and remark as typed, the error beside its
+        item, and a note where photos were chosen: a browser never refills a file field."""
+        for block in layout:
+            for item in block["items"]:
+                item.kept_value = kept["answers"].get(item.pk, "")
+                item.kept_remark = kept["remarks"].get(item.pk, "")
+                item.kept_photos = kept["photos"].get(item.pk, 0)
+                item.kept_errors = errors.get(f"answers.{item.pk}", [])
+
     def post(self, request, *args, **kwargs):
         chosen = self.chosen(request.POST)
         post = request.POST
         answers = []
+        kept = {"answers": {}, "remarks": {}, "photos": {}, "general_photos": len(request.FILES.getlist("photos"))}
         if chosen["version"]:
             for item in chosen["version"].items.all():
                 value = post.get(f"item-{item.pk}", "")
                 remark = post.get(f"remark-{item.pk}", "")
                 photos = [_read_upload(f) for f in request.FILES.getlist(f"photo-{item.pk}")]
+                kept["answers"][item.pk], kept["remarks"][item.pk], kept["photos"][item.pk] = value, remark, len(photos)
                 if value or remark or photos or item.required:
                     answers.append({"item": item.pk, "value": value, "remark": remark, "photos": photos})
         extra = []
@@ -130,7 +147,8 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
             major = line.startswith(("重大：", "重大:"))
             extra.append({"description": line[3:].strip() if major else line, "level": "major" if major else "general"})
         values = {"inspected_on": post.get("inspected_on", ""), "method": post.get("method", ""), "summary": post.get("summary", ""),
-                  "extra_hazards": post.get("extra_hazards", ""), "inspectors": [int(x) for x in post.getlist("inspectors") if x.isdigit()]}
+                  "extra_hazards": post.get("extra_hazards", ""), "inspectors": [int(x) for x in post.getlist("inspectors") if x.isdigit()],
+                  "plan": post.get("plan", "")}
         plan = InspectionPlan.objects.filter(pk=post.get("plan")).first() if post.get("plan", "").isdigit() else None
         started_at = parse_datetime(post.get("started_at", "")) or None
         try:
@@ -142,7 +160,8 @@ class FillView(LoggedInMixin, WagtailAdminTemplateMixin, TemplateView):
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
-            ctx = self.get_context_data(chosen=chosen, values=values, errors=exc.fields or {"": [exc.message]}, started_at=post.get("started_at"))
+            ctx = self.get_context_data(chosen=chosen, values=values, errors=exc.fields or {"": [exc.message]}, started_at=post.get("started_at"),
+                                        kept=kept)
             return self.render_to_response(ctx, status=400)
         messages.success(request, f"督导检查已保存，登记隐患 {len(result.hazards)} 条")
         return redirect("inspections_sheet", result.inspection.pk)
