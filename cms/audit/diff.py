@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Max, Q
 from django.utils import timezone
+
+from cms.templatetags.people import person_name
 
 HISTORY_TYPES = {"+": "新增", "~": "修改", "-": "删除"}
 SKIPPED = {"version", "updated_at"}
@@ -58,8 +61,9 @@ def _names(rows: list, fields: list[models.Field]) -> dict:
     for model, pks in wanted.items():
         # one level of foreign keys joined: a village's name is "属地 + 村居", a category's "上级·本级"
         related = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        label = person_name if model is get_user_model() else str  # people by their names, not their usernames
         for obj in model._default_manager.filter(pk__in=pks).select_related(*related):
-            names[(model, obj.pk)] = str(obj)
+            names[(model, obj.pk)] = label(obj)
     return names
 
 

@@ -36,8 +36,11 @@ def test_hazard_history_names_every_state_change_and_related_record(client, user
     for label in ("登记", "交办", "整改方案", "整改完成", "退回", "复核销号"):
         assert any(a.startswith(label) for a in actions), (label, actions)
     assert "—" not in actions
-    assert "责任单位</strong>：（空） → 区应急管理局" in html or "责任单位</strong>：（空） → 应急管理局" in html
+    assert "责任单位</strong>：（空） → 区应急管理局" in html
     assert "状态</strong>：待复核 → 已销号" in html
+    # people by their names, never their usernames
+    assert office.first_name and f"销号人</strong>：（空） → {office.first_name}" in html
+    assert f"→ {office.username}" not in html
     assert "responsible_department" not in html and "jurisdiction</strong>" not in html
     assert users[Role.OFFICE_ADMIN].first_name in html  # names, not usernames
     # the 销号时间 diff reads Asia/Shanghai, as the time column does
