@@ -177,6 +177,14 @@ class OrderIssueSerializer(ApiSerializer):
     hazards = serializers.PrimaryKeyRelatedField(label="涉及隐患", many=True, queryset=Hazard.objects.all(), required=False, default=list)
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
 
+    # services_orders.order_issue: exactly one recipient, a department or a jurisdiction.
+    request_schema_rules = {"oneOf": [
+        {"required": ["recipient_department"], "properties": {"recipient_department": {"type": "integer"},
+                                                              "recipient_jurisdiction": {"enum": [None]}}},
+        {"required": ["recipient_jurisdiction"], "properties": {"recipient_jurisdiction": {"type": "integer"},
+                                                                "recipient_department": {"enum": [None]}}},
+    ]}
+
 
 class OrderAnswerSerializer(HazardActionSerializer):
     reply = serializers.CharField(label="回复内容", max_length=5000)
