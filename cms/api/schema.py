@@ -72,6 +72,7 @@ def declare_errors(result, generator, request, public):
                     schema["pattern"] = DATE_IN_BOUNDS  # cms.inputs.validate_date_bounds
             for content in (operation.get("requestBody") or {}).get("content", {}).values():
                 _no_control_characters(content.get("schema") or {})
+            _json_without_files(operation, components)
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
                 if code in WRITE_ONLY_ERRORS and method == "get":
@@ -84,14 +85,35 @@ def declare_errors(result, generator, request, public):
     return result
 
 
+def _is_file(schema: dict) -> bool:
+    return isinstance(schema, dict) and (schema.get("format") == "binary" or _is_file(schema.get("items")))
+
+
+def _json_without_files(operation: dict, components: dict) -> None:
+    """A JSON body cannot carry a file: where an operation takes files (multipart), its JSON body
+    is declared without the file fields (as the API reads it: a file field in JSON is refused)."""
+    content = (operation.get("requestBody") or {}).get("content", {})
+    json_body = content.get("application/json")
+    ref = (json_body or {}).get("schema", {}).get("$ref", "")
+    component = components.get(ref.rsplit("/", 1)[-1]) if ref else None
+    if not component or not any(_is_file(p) for p in component.get("properties", {}).values()):
+        return
+    files = {name for name, p in component["properties"].items() if _is_file(p)}
+    json_body["schema"] = {**component, "properties": {n: p for n, p in component["properties"].items() if n not in files},
+                           "required": [n for n in component.get("required", []) if n not in files]}
+    if not json_body["schema"]["required"]:
+        del json_body["schema"]["required"]
+
+
 def _no_control_characters(schema: dict) -> None:
     """Declare on every free-text string of a request what the parsers refuse."""
     if not isinstance(schema, dict):
         return
     if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
         schema["pattern"] = NO_CONTROL_CHARACTERS
-    elif schema.get("type") == "string" and schema.get("format") == "date" and "pattern" not in schema:
-        schema["pattern"] = DATE_IN_BOUNDS  # cms.api.serializers._BoundedDates: 2000-01-01 … 2100-12-31
+    elif schema.get("type") == "string" and schema.get("format") in ("date", "date-time") and "pattern" not in schema:
+        # cms.api.serializers._BoundedDates: 2000-01-01 … 2100-12-31 (a date-time by its date)
+        schema["pattern"] = DATE_IN_BOUNDS if schema["format"] == "date" else DATE_IN_BOUNDS.rstrip("$") + "T"
     for key in ("properties",):
         for child in (schema.get(key) or {}).values():
             _no_control_characters(child)

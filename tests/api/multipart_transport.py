@@ -3,10 +3,7 @@ form value without the blank line that ends the part's headers (``name="kind"\r\
 Django's parser (like any strict one) skips such a part, so ``PATCH kind=`` reached the API as a
 PATCH without ``kind`` and was rightly answered 200: the "accepted" negative case was never sent.
 Here multipart bodies are encoded as ``requests`` encodes them on the network (each part with its
-blank line, an empty value as an empty body), so the API sees what Schemathesis generated.
-
-A form has no null: Schemathesis writes a JSON ``null`` as the text "null"; here it is the empty
-value, which is how DRF reads null from a form (``allow_null`` fields)."""
+blank line, an empty value as an empty body), so the API sees what Schemathesis generated."""
 
 from __future__ import annotations
 
@@ -21,7 +18,6 @@ from urllib3.filepost import choose_boundary
 def encode_multipart(ctx, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         return multipart_serializer(ctx, value)
-    value = {name: "" if item is None else item for name, item in value.items()}
     files, _ = prepare_multipart_parts(ctx, value)
     if not files:
         boundary = choose_boundary()

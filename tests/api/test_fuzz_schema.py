@@ -8,6 +8,7 @@ operations are listed as not fuzzed and the test fails, so a slow API cannot qui
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 
@@ -25,6 +26,10 @@ from .multipart_transport import install as send_multipart_as_on_the_network
 
 pytestmark = pytest.mark.slow
 send_multipart_as_on_the_network()
+# A date-time the API takes lies in 2000–2100 (cms.inputs.DATE_MIN/MAX; the schema's pattern says it
+# for the date part): generated within those bounds instead of filtered out of years 1–9999.
+schemathesis.openapi.format("date-time", st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2100, 12, 30),
+                                                      timezones=st.just(dt.UTC)).map(lambda d: d.isoformat()))
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 BUDGET = float(os.environ.get("FUZZ_BUDGET", "600"))
@@ -33,7 +38,12 @@ SKIP_PATHS = ("/import/", "/exports/")
 # Open defects, each with what was seen (issue 15 stays open until this is empty).
 KNOWN_OPEN: dict = {}
 # Operations where positive_data_acceptance cannot run, each with the exact reason.
-NO_VALID_INPUT_CHECK: dict[str, str] = {}
+NO_VALID_INPUT_CHECK: dict[str, str] = {
+    "POST /api/v1/inspections/": (
+        "一次督导检查的有效性取决于多条记录之间的关系：检查对象须在检查组的督导属地或行业领域内、计划须属于该检查组、"
+        "检查人员须为组内人员、答案的检查项须属于所用检查表版本且必填项须作答、补充隐患的行业领域须属于检查对象、"
+        "检查日期在一年之内；这些无法在 OpenAPI 中表达，也无法由通用的编号替换构造（由 tests/workflows/inspections 的接口测试覆盖）"),
+}
 # What the API needs and OpenAPI cannot say (ids that exist are ``_refer_to_existing_records``):
 # in positive mode each case is brought within these rules before it is sent.
 PASSWORD = "pass-1234-word"  # tests/conftest.py, make_user
@@ -132,7 +142,6 @@ def _relations() -> dict[str, dict[str, tuple[type, bool, bool]]]:
     from django.apps import apps
     from drf_spectacular.generators import SchemaGenerator
     from drf_spectacular.settings import spectacular_settings
-    from rest_framework import relations
     from rest_framework.fields import ListField
 
     generator = SchemaGenerator()
@@ -147,20 +156,32 @@ def _relations() -> dict[str, dict[str, tuple[type, bool, bool]]]:
         serializer = view.schema.get_request_serializer()
         if isinstance(serializer, type):
             serializer = serializer(context={"request": None, "view": view})
-        fields = {}
-        for name, field in getattr(serializer, "fields", {}).items():
-            if field.read_only:
-                continue
-            if isinstance(field, relations.ManyRelatedField):
-                fields[name] = (field.child_relation.queryset.model, True, False)
-            elif isinstance(field, relations.RelatedField) and field.queryset is not None:
-                fields[name] = (field.queryset.model, False, field.allow_null)
+        fields = _relation_fields(serializer)
         for name, model in ID_FIELDS.get(label, {}).items():
             field = serializer.fields[name]
             fields[name] = (apps.get_model(model), isinstance(field, ListField), field.allow_null)
         if fields:
             found[label] = fields
     return found
+
+
+def _relation_fields(serializer) -> dict:
+    from rest_framework import relations
+    from rest_framework.serializers import BaseSerializer, ListSerializer
+
+    fields: dict = {}
+    for name, field in getattr(serializer, "fields", {}).items():
+        if field.read_only:
+            continue
+        if isinstance(field, ListSerializer) and isinstance(field.child, BaseSerializer):
+            nested = _relation_fields(field.child)
+            if nested:
+                fields[name] = ("nested", nested)
+        elif isinstance(field, relations.ManyRelatedField):
+            fields[name] = (field.child_relation.queryset.model, True, False)
+        elif isinstance(field, relations.RelatedField) and field.queryset is not None:
+            fields[name] = (field.queryset.model, False, field.allow_null)
+    return fields
 
 
 def _existing_ids(model, user) -> list[int]:
@@ -178,21 +199,30 @@ def _refer_to_existing_records(case, fields, user, data) -> None:
     cannot say which ids exist). With no such record, no valid request can be made: the example is
     rejected (or null, where null is allowed), and an operation left without any valid example fails
     the test (Unsatisfiable)."""
-    if not isinstance(case.body, dict):
+    _refer(case.body, fields, user, data)
+
+
+def _refer(body, fields, user, data) -> None:
+    if not isinstance(body, dict):
         return
-    for name, (model, many, nullable) in fields.items():
-        if name not in case.body or case.body[name] is None:
+    for name, spec in fields.items():
+        if name not in body or body[name] is None:
             continue
+        if spec[0] == "nested":
+            for item in body[name] if isinstance(body[name], list) else []:
+                _refer(item, spec[1], user, data)
+            continue
+        model, many, nullable = spec
         ids = _existing_ids(model, user)
         if many:
-            size = len(case.body[name])
+            size = len(body[name])
             if size > len(ids):
                 reject()
-            case.body[name] = data.draw(st.lists(st.sampled_from(ids), min_size=size, max_size=size, unique=True)) if size else []
+            body[name] = data.draw(st.lists(st.sampled_from(ids), min_size=size, max_size=size, unique=True)) if size else []
         elif ids:
-            case.body[name] = data.draw(st.sampled_from(ids))
+            body[name] = data.draw(st.sampled_from(ids))
         elif nullable:
-            case.body[name] = None
+            body[name] = None
         else:
             reject()
 
@@ -222,16 +252,40 @@ def _runner(op, token, excluded: list, mode, fields, rule):
                 _refer_to_existing_records(case, fields, token.user, data)
             if rule:
                 rule(case, token.user, data)
+            if isinstance(case.body, dict) and "form" in (case.media_type or ""):
+                # A form has no null (Schemathesis would send the text "null"): DRF reads the
+                # empty value as null for the fields that allow it, as a browser sends it.
+                case.body = {name: "" if value is None else value for name, value in case.body.items()}
         case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, excluded_checks=excluded)
 
     return run
 
 
-@pytest.mark.parametrize("role", list(Role), ids=[r.name.lower() for r in Role])
-def test_every_check_passes_for_every_operation(role, users, make_target, keep_test_connection):
-    from django.core.wsgi import get_wsgi_application
+@pytest.fixture
+def records_every_role_can_refer_to(users, ref, make_target):
+    """What a valid request of every role refers to and cannot create itself: a target, an
+    inspection group of 应急管理局 over 拱辰街道 (the department's, with the inspector in it) and
+    a consultation led by 应急管理局 with a measure for 拱辰街道 (made through the services)."""
+    import datetime as dt
+
+    from workflows.inspections.models import InspectionGroup
+    from workflows.inspections.services import GroupInput, group_save
+    from workflows.reporting.services import ConsultationInput, MeasureInput, consultation_save
 
     make_target("模糊测试某化工有限公司")
+    department, jurisdiction, sector = ref["departments"]["应急管理局"], ref["jurisdictions"]["拱辰街道"], ref["sectors"]["危化品"]
+    group_save(actor=None, reason="测试数据", data=GroupInput(
+        name="模糊测试检查组", kind=InspectionGroup.Kind.SPECIAL, lead_department=department, jurisdictions=[jurisdiction],
+        sectors=[sector], members=[users[Role.INSPECTOR]]))
+    consultation_save(actor=None, reason="测试数据", data=ConsultationInput(
+        held_on=dt.date(2026, 11, 5), title="模糊测试会商", situation_analysis="形势", risks="风险", sectors=[sector],
+        lead_departments=[department], measures=[MeasureInput(content="措施", responsible_jurisdiction=jurisdiction)]))
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.name.lower() for r in Role])
+def test_every_check_passes_for_every_operation(role, users, records_every_role_can_refer_to, keep_test_connection):
+    from django.core.wsgi import get_wsgi_application
+
     token = Token.objects.create(user=users[role])
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     failures: list[str] = []

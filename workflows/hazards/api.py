@@ -88,6 +88,15 @@ class HazardAssignSerializer(HazardActionSerializer):
     deadline = serializers.DateField(label="整改时限")
     issue_order = serializers.BooleanField(label="同时发出工作交办单", default=False)
 
+    # services.hazard_assign: a department or a jurisdiction as the responsible party is named
+    request_schema_rules = {"anyOf": [
+        {"properties": {"responsible_kind": {"enum": [Hazard.ResponsibleKind.TARGET.value]}}},
+        {"required": ["responsible_department"], "properties": {
+            "responsible_kind": {"enum": [Hazard.ResponsibleKind.DEPARTMENT.value]}, "responsible_department": {"type": "integer"}}},
+        {"required": ["responsible_jurisdiction"], "properties": {
+            "responsible_kind": {"enum": [Hazard.ResponsibleKind.JURISDICTION.value]}, "responsible_jurisdiction": {"type": "integer"}}},
+    ]}
+
 
 class HazardPlanSerializer(HazardActionSerializer):
     measures = serializers.CharField(label="整改措施", max_length=5000)

@@ -36,6 +36,11 @@ from .services import (
 
 
 class ConsultationMeasureSerializer(ApiModelSerializer):
+    # ConsultationMeasure.clean: 责任单位与责任属地只填一个 (at most one of the two)
+    request_schema_rules = {"not": {"required": ["responsible_department", "responsible_jurisdiction"],
+                                    "properties": {"responsible_department": {"type": "integer"},
+                                                   "responsible_jurisdiction": {"type": "integer"}}}}
+
     id = serializers.IntegerField(label="编号", required=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     responsible_department = serializers.PrimaryKeyRelatedField(label="责任单位", queryset=Department.objects.all(),
