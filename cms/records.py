@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from .audit.models import history_records
-from .errors import InvalidInput, NotAllowed
+from .errors import InvalidInput, NotAllowed, StateConflict
 from .inputs import checked_reason, normalise_names
 from .scope import can_write
 
@@ -103,4 +103,4 @@ def delete_record(*, instance: models.Model, actor, reason: str) -> None:
         with transaction.atomic():
             instance.delete()
     except models.ProtectedError as exc:
-        raise InvalidInput(f"该{instance._meta.verbose_name}仍被其他记录引用，不能删除，可改为停用") from exc
+        raise StateConflict(f"该{instance._meta.verbose_name}仍被其他记录引用，不能删除，可改为停用") from exc

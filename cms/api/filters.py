@@ -50,12 +50,38 @@ def known_params(view, queryset=None) -> set[str]:
     return names
 
 
+def free_text_params(view, queryset=None) -> set[str]:
+    """The query parameters whose value is free text (``search`` and text filters): for them an
+    empty value means “any”, as the schema allows; every other parameter has no empty value."""
+    from django_filters.rest_framework import DjangoFilterBackend
+    from rest_framework.filters import SearchFilter
+
+    names = set()
+    for backend in getattr(view, "filter_backends", ()):
+        if issubclass(backend, DjangoFilterBackend):
+            filterset_class = backend().get_filterset_class(view, queryset if queryset is not None else view.get_queryset())
+            for name, declared in (filterset_class.base_filters if filterset_class else {}).items():
+                if type(declared) is filters.CharFilter:
+                    names.add(name)
+        elif issubclass(backend, SearchFilter):
+            names.add(backend.search_param)
+    return names
+
+
 class KnownParamsFilter(BaseFilterBackend):
-    """First of the default filter backends: a list answers 400 with the names it does not know."""
+    """First of the default filter backends: a list answers 400 with the names it does not know,
+    and with those sent empty that have no empty value (``?status=``, ``?ordering=``, ``?page=``:
+    “no filter” is leaving the parameter out, as the schema says)."""
 
     def filter_queryset(self, request, queryset, view):
         if request.method == "GET" and getattr(view, "action", None) == "list":
             refuse_unknown_params(request.query_params, known_params(view, queryset))
+            text = free_text_params(view, queryset)
+            blank = sorted(name for name, values in request.query_params.lists()
+                           if name not in text and any(not value.strip() for value in values))
+            if blank:
+                raise InvalidInput(f"查询参数不能为空：{'、'.join(blank)}（不筛选时请省略该参数）",
+                                   fields={name: "不能为空" for name in blank})
         return queryset
 
 

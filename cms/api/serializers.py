@@ -23,6 +23,7 @@ import inspect
 from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.validators import MinLengthValidator
 from django.db import models
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
@@ -175,7 +176,10 @@ class _FastMany:
 class _BoundedDates:
     """Every date and date-time the client sends lies between ``cms.inputs.DATE_MIN`` and
     ``DATE_MAX`` (2000-01-01 … 2100-12-31): a Chinese error on that field, before any service
-    runs (the save guard would refuse it later too)."""
+    runs (the save guard would refuse it later too).
+
+    A list of ids that may not be empty says so in the schema (``minItems: 1``): the field refuses
+    the empty list itself before this validator runs, which only gives drf-spectacular the limit."""
 
     def get_fields(self):
         fields = super().get_fields()
@@ -183,6 +187,9 @@ class _BoundedDates:
             if isinstance(field, (drf_fields.DateField, drf_fields.DateTimeField)) and not field.read_only:
                 if validate_date_bounds not in field.validators:
                     field.validators = [*field.validators, validate_date_bounds]
+            if (isinstance(field, relations.ManyRelatedField) and not field.read_only and not field.allow_empty
+                    and not any(isinstance(v, MinLengthValidator) for v in field.validators)):
+                field.validators = [*field.validators, MinLengthValidator(1, message="请至少选择一项")]
         return fields
 
 

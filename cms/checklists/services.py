@@ -223,7 +223,7 @@ def checklist_publish(*, actor, reason: str, version: ChecklistVersion, note: st
             raise StateConflict("检查表已停用，不能发布")
         items = list(version.items.all())
         if not items:
-            raise InvalidInput("该版本还没有检查项，不能发布")
+            raise StateConflict("该版本还没有检查项，不能发布")
         problems = {}
         for item in items:
             try:

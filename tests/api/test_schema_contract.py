@@ -12,8 +12,6 @@ from schemathesis.checks import content_type_conformance, response_schema_confor
 from cms.roles import Role
 from tests.workflows.hazards.factories import register
 
-from .test_fuzz_schema import keep_test_connection  # noqa: F401 — fixture
-
 pytestmark = pytest.mark.django_db
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 

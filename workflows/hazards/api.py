@@ -88,6 +88,15 @@ class HazardAssignSerializer(HazardActionSerializer):
     deadline = serializers.DateField(label="整改时限")
     issue_order = serializers.BooleanField(label="同时发出工作交办单", default=False)
 
+    # services.hazard_assign: a department or a jurisdiction as the responsible party is named
+    request_schema_rules = {"anyOf": [
+        {"properties": {"responsible_kind": {"enum": [Hazard.ResponsibleKind.TARGET.value]}}},
+        {"required": ["responsible_department"], "properties": {
+            "responsible_kind": {"enum": [Hazard.ResponsibleKind.DEPARTMENT.value]}, "responsible_department": {"type": "integer"}}},
+        {"required": ["responsible_jurisdiction"], "properties": {
+            "responsible_kind": {"enum": [Hazard.ResponsibleKind.JURISDICTION.value]}, "responsible_jurisdiction": {"type": "integer"}}},
+    ]}
+
 
 class HazardPlanSerializer(HazardActionSerializer):
     measures = serializers.CharField(label="整改措施", max_length=5000)
@@ -176,6 +185,14 @@ class OrderIssueSerializer(ApiSerializer):
     recipient_jurisdiction = serializers.PrimaryKeyRelatedField(label="接收属地", queryset=Jurisdiction.objects.all(), required=False, allow_null=True)
     hazards = serializers.PrimaryKeyRelatedField(label="涉及隐患", many=True, queryset=Hazard.objects.all(), required=False, default=list)
     reason = serializers.CharField(label="原因", max_length=500, required=False, allow_blank=True, default="")
+
+    # services_orders.order_issue: exactly one recipient, a department or a jurisdiction.
+    request_schema_rules = {"oneOf": [
+        {"required": ["recipient_department"], "properties": {"recipient_department": {"type": "integer"},
+                                                              "recipient_jurisdiction": {"enum": [None]}}},
+        {"required": ["recipient_jurisdiction"], "properties": {"recipient_jurisdiction": {"type": "integer"},
+                                                                "recipient_department": {"enum": [None]}}},
+    ]}
 
 
 class OrderAnswerSerializer(HazardActionSerializer):

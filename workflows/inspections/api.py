@@ -61,6 +61,13 @@ class InspectionGroupSerializer(ApiModelSerializer):
         fields = ["id", "name", "kind", "kind_label", "lead_department", "jurisdictions", "sectors", "member_departments", "members",
                   "experts", "leader_name", "note", "is_active"]
 
+    # services.group_save: a special group supervises at least one jurisdiction (a change that
+    # leaves kind or jurisdictions out keeps the stored ones, which the schema cannot know).
+    request_schema_rules = {"anyOf": [
+        {"properties": {"kind": {"enum": [k for k in InspectionGroup.Kind.values if k != InspectionGroup.Kind.SPECIAL]}}},
+        {"required": ["jurisdictions"], "properties": {"jurisdictions": {"minItems": 1}}},
+    ]}
+
 
 class InspectionGroupViewSet(RecordViewSet):
     """督导检查组（专项、综合、行业），成员与邀请专家。"""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -16,6 +17,8 @@ from cms.scope import scoped
 from .filters import ConsultationFilterSet, ConsultationMeasureFilterSet, MonthlyReportFilterSet
 from .models import Consultation, ConsultationMeasure, MonthlyReport, ReportState
 from .services import (
+    MAX_SECTORS,
+    MIN_SECTORS,
     ConsultationInput,
     MeasureInput,
     consultation_delete,
@@ -33,6 +36,11 @@ from .services import (
 
 
 class ConsultationMeasureSerializer(ApiModelSerializer):
+    # ConsultationMeasure.clean: 责任单位与责任属地只填一个 (at most one of the two)
+    request_schema_rules = {"not": {"required": ["responsible_department", "responsible_jurisdiction"],
+                                    "properties": {"responsible_department": {"type": "integer"},
+                                                   "responsible_jurisdiction": {"type": "integer"}}}}
+
     id = serializers.IntegerField(label="编号", required=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True, label="状态")
     responsible_department = serializers.PrimaryKeyRelatedField(label="责任单位", queryset=Department.objects.all(),
@@ -48,8 +56,13 @@ class ConsultationMeasureSerializer(ApiModelSerializer):
 
 
 class ConsultationSerializer(ApiModelSerializer):
-    sectors = serializers.PrimaryKeyRelatedField(label="行业领域", many=True, queryset=Sector.objects.all())
-    lead_departments = serializers.PrimaryKeyRelatedField(label="牵头部门", many=True, queryset=Department.objects.all())
+    # 1–2 sectors a consultation (workflows.reporting.services): the limits in the schema too.
+    sectors = serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all()), label="行业领域", allow_empty=False,
+        error_messages={"empty": f"每次会商研判选择 {MIN_SECTORS}–{MAX_SECTORS} 个行业领域（已选 0 个）"},
+        validators=[MaxLengthValidator(MAX_SECTORS, message=f"每次会商研判选择 {MIN_SECTORS}–{MAX_SECTORS} 个行业领域")])
+    lead_departments = serializers.PrimaryKeyRelatedField(label="牵头部门", many=True, queryset=Department.objects.all(), allow_empty=False,
+                                                          error_messages={"empty": "请选择牵头部门"})
     participating_departments = serializers.PrimaryKeyRelatedField(label="参会单位", many=True, queryset=Department.objects.all(),
                                                                    required=False)
     measures = ConsultationMeasureSerializer(label="措施", many=True, required=False)

@@ -197,7 +197,8 @@ def measure_issue(*, actor, reason: str, measure: ConsultationMeasure, deadline:
         if locked.status != ConsultationMeasure.Status.PLANNED:
             raise StateConflict(f"该措施已{locked.get_status_display()}，不能重复交办")
         if locked.responsible_unit is None:
-            raise InvalidInput(fields={"responsible_department": "交办前请指定责任单位或责任属地"})
+            # the measure as stored has no one to hand it to: its state, not this request, is wrong
+            raise StateConflict("交办前请指定责任单位或责任属地", fields={"responsible_department": "交办前请指定责任单位或责任属地"})
         deadline = deadline or locked.deadline
         if deadline is None:
             raise InvalidInput(fields={"deadline": "交办前请填写完成时限"})

@@ -73,7 +73,7 @@ def test_the_builders_rules_apply_and_nothing_is_half_written(users, api_for, re
     assert ChecklistItem.objects.filter(version__template_id=tid).count() == 0
     # publishing an empty draft is refused the builder's way
     response = api.post(f"/api/v1/checklists/{tid}/publish/", {}, format="json")
-    assert response.status_code == 400 and response.json()["detail"] == "该版本还没有检查项，不能发布"
+    assert response.status_code == 409 and response.json()["detail"] == "该版本还没有检查项，不能发布"
     # no sectors, or a duplicate name: the service's Chinese messages
     response = api.post("/api/v1/checklists/", {"name": "规则测试检查表", "sectors": [ref["sectors"]["燃气"].pk]}, format="json")
     assert response.status_code == 400 and "检查表名称" in json.dumps(response.json(), ensure_ascii=False)
