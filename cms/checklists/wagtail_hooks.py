@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from cms.admin_views import AuditedSnippetViewSet, ScopedCreateView
+from cms.directory.widgets import Checkboxes
 from cms.scope import can_write
 
 from .admin_views import BuilderView, ChecklistExportView, ChecklistImportView, ItemEditView, PreviewView
@@ -37,7 +38,7 @@ class ChecklistTemplateViewSet(AuditedSnippetViewSet):
     export_filename = "检查表"
     search_fields = ["name", "description"]
     ordering = ["sort_order", "name"]
-    panels = [FieldPanel("name"), FieldPanel("sectors"), FieldPanel("description"), FieldPanel("sort_order")]
+    panels = [FieldPanel("name"), FieldPanel("sectors", widget=Checkboxes), FieldPanel("description"), FieldPanel("sort_order")]
 
 
 class ChecklistImportMenuItem(MenuItem):

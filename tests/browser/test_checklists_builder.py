@@ -36,7 +36,7 @@ def test_editor_builds_and_publishes_a_checklist_and_the_department_plans_the_mo
     open_menu(page, "检查表", "检查表")
     click(page, page.get_by_role("link", name="添加 检查表"))
     page.fill("input[name=name]", "燃气经营企业检查表")
-    page.locator("select[name=sectors]").select_option(label="燃气")
+    page.get_by_label("燃气", exact=True).check()  # checkboxes, not a Ctrl-click multi-select
     page.fill("input[name=change_reason]", "新建燃气检查表")
     with page.expect_navigation():
         page.press("input[name=change_reason]", "Enter")  # submits the snippet form with its default (save) button
@@ -101,7 +101,7 @@ def test_editor_builds_and_publishes_a_checklist_and_the_department_plans_the_mo
     page.get_by_label("燃气", exact=True).first.check()
     page.fill("textarea[name=content]", "燃气经营企业钢瓶储存、充装")
     page.fill("textarea[name=key_points]", "四不两直，查钢瓶仓库和充装记录")
-    page.locator("select[name=templates]").select_option(label=str(template))
+    page.get_by_label(str(template), exact=True).check()
     page.fill("input[name=change_reason]", "制定本月计划")
     with page.expect_navigation():
         page.get_by_role("button", name="保存").first.click()

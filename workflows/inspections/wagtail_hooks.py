@@ -69,7 +69,7 @@ class InspectionPlanViewSet(AuditedSnippetViewSet):
         MultiFieldPanel([FieldPanel("month"), FieldPanel("group"), FieldPanel("title"), FieldPanel("status")], heading="计划"),
         MultiFieldPanel([FieldPanel("sectors", widget=Checkboxes), FieldPanel("jurisdictions", widget=Checkboxes),
                          FieldPanel("targets", widget=TargetCheckboxes)], heading="检查范围"),
-        MultiFieldPanel([FieldPanel("content"), FieldPanel("key_points"), FieldPanel("templates"), FieldPanel("method"), FieldPanel("experts", widget=ExpertCheckboxes)],
+        MultiFieldPanel([FieldPanel("content"), FieldPanel("key_points"), FieldPanel("templates", widget=Checkboxes(filter=True)), FieldPanel("method"), FieldPanel("experts", widget=ExpertCheckboxes)],
                         heading="查什么、如何查"),
         MultiFieldPanel([FieldPanel("training_date"), FieldPanel("training_topic"), FieldPanel("training_trainer"), FieldPanel("training_attendees")],
                         heading="专题培训"),
