@@ -123,6 +123,13 @@ class StrictBooleanField(forms.NullBooleanField):
         pass
 
 
+class AdminBooleanField(StrictBooleanField):
+    """The admin panel's 全部/是/否: its form sends every field, "" for 全部 (no filter)."""
+
+    def to_python(self, value):
+        return None if value == "" else super().to_python(value)
+
+
 class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
@@ -235,6 +242,7 @@ def admin_filterset(base: type[FilterSet], *, drop: Iterable[str] = ()) -> type[
                     field_name=f.field_name, label=f.label, queryset=related._default_manager.all(),
                     distinct=f.distinct, empty_label="全部")
             elif isinstance(f, StrictBooleanFilter):
+                f.field_class = AdminBooleanField  # the panel sends every field, 全部 as ""
                 f.extra["widget"] = YesNoSelect
             elif isinstance(f, filters.ChoiceFilter) and not isinstance(f, filters.MultipleChoiceFilter):
                 f.extra["empty_label"] = "全部"

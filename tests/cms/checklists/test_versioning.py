@@ -85,7 +85,7 @@ def test_copy_and_retire(ref, editor):
 
 def test_publish_refuses_empty_versions_and_bad_choice_items(ref, editor):
     template = services.checklist_template_create(actor=editor, reason="x", name="空表", sectors=[ref["sectors"]["燃气"]])
-    with pytest.raises(InvalidInput):
+    with pytest.raises(StateConflict):  # a version with no item cannot be published yet (409)
         services.checklist_publish(actor=editor, reason="x", version=template.draft_version)
     with pytest.raises(InvalidInput) as exc:
         services.checklist_item_save(actor=editor, reason="x", version=template.draft_version, text="单选题",

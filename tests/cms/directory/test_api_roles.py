@@ -72,10 +72,10 @@ def test_departments_are_read_by_every_role_and_written_by_the_office(api_for, u
         assert not Department.objects.filter(code="csj").exists()
 
 
-def test_deleting_a_referenced_department_is_a_400_in_chinese(api_for, users):
+def test_deleting_a_referenced_department_is_a_409_in_chinese(api_for, users):
     client = api_for(users[Role.OFFICE_ADMIN])
     yjj = Department.objects.get(short_name="应急管理局")  # leads sectors, and users belong to it
     response = client.delete(f"/api/v1/departments/{yjj.pk}/")
-    assert response.status_code == 400
-    assert "不能删除" in response.json()["detail"] or "引用" in response.json()["detail"]
+    assert response.status_code == 409  # the record's state (others refer to it) forbids it, not the input
+    assert "仍被其他记录引用" in response.json()["detail"]
     assert Department.objects.filter(pk=yjj.pk).exists()
