@@ -23,7 +23,7 @@ import inspect
 from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.core.validators import MinLengthValidator
+from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
@@ -225,6 +225,11 @@ class ApiModelSerializer(_FastMany, _BoundedDates, serializers.ModelSerializer):
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)
         for name, field in fields.items():
+            if not field.read_only and isinstance(field, serializers.CharField) and any(
+                    isinstance(v, RegexValidator) for v in field.validators):
+                # A value with a pattern (phone, credit code) is checked as sent: trimming it first
+                # would accept what the schema's pattern refuses (" 12345").
+                field.trim_whitespace = False
             if (not field.read_only and isinstance(field, serializers.ChoiceField)
                     and not isinstance(field, serializers.MultipleChoiceField) and not field.allow_blank):
                 _strict_choice(field)

@@ -12,9 +12,22 @@ from django.db.models import Q
 from cms.audit.models import audited_history
 from cms.roles import Role, role_of
 
-phone_validator = RegexValidator(r"^[0-9+\-() ]{5,20}$", "请输入有效的电话号码（5–20 位数字）")
-credit_code_validator = RegexValidator(
-    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+
+class WholeValueRegexValidator(RegexValidator):
+    """The pattern must match the whole value: Python's ``$`` also matches before a final newline,
+    which the same pattern in the API schema (ECMA) does not admit."""
+
+    def __call__(self, value):
+        if not self.regex.fullmatch(str(value)):
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+
+# A telephone or mobile number: 5–20 digits, optionally grouped by a hyphen, a space or brackets
+# (0594-2281234, (0594) 2281234, +86 138 0000 0000); at least one digit in every group, no leading
+# or trailing blank (the API keeps the value as sent, so the schema's pattern is the whole rule).
+phone_validator = WholeValueRegexValidator(r"^[+(]?[0-9](?:[-() ]{0,2}[0-9]){4,19}\)?$", "请输入有效的电话号码（5–20 位数字，可用“-”、空格或括号分隔）")
+credit_code_validator = WholeValueRegexValidator(
+    r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",
     "统一社会信用代码应为 18 位（数字或大写字母，不含 I、O、Z、S、V）",
 )
 

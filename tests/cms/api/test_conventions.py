@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from rest_framework.test import APIClient
 
@@ -98,6 +99,33 @@ def test_field_errors_are_400_in_chinese_and_write_nothing(api_for, users, ref, 
     not_json = client.post("/api/v1/targets/", "{broken", content_type="application/json")
     assert not_json.status_code == 400 and CJK.search(not_json.json()["detail"])
     assert (Target.objects.count(), Department.objects.count()) == before
+
+
+@pytest.mark.parametrize("phone, ok", [
+    ("0594-2281234", True), ("(0594) 2281234", True), ("+86 138 0000 0000", True), ("13800001111", True),
+    ("(((((", False), ("+-() ", False), ("1234", False), ("12345\n", False), (" 12345", False), ("12345 ", False),
+    ("١٢٣٤٥", False),
+])
+def test_a_phone_is_digits_as_sent(api_for, users, ref, phone, ok):
+    """A phone has 5–20 digits (grouped by "-", a space or brackets) and is checked as sent: the
+    schema's pattern is the whole rule (issue 15: "(((((" was a phone; " 1234" was valid by the
+    schema and refused once trimmed)."""
+    client = api_for(users[Role.OFFICE_ADMIN])
+    response = client.post("/api/v1/targets/", {"name": f"电话{phone!r}", "jurisdiction": ref["jurisdictions"]["拱辰街道"].pk,
+                                                "sectors": [ref["sectors"]["危化品"].pk], "contact_phone": phone}, format="json")
+    if ok:
+        assert response.status_code == 201, response.json()
+        assert Target.objects.get(pk=response.json()["id"]).contact_phone == phone
+    else:
+        assert "请输入有效的电话号码" in field_errors(response, "contact_phone")[0]
+    pattern = re.compile(_schema_pattern(client, "TargetRequest", "contact_phone"))
+    assert bool(pattern.fullmatch(phone)) is ok
+
+
+def _schema_pattern(client, component: str, field: str) -> str:
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    prop = schema["components"]["schemas"][component]["properties"][field]
+    return next(s["pattern"] for s in prop.get("oneOf", [prop]) if "pattern" in s)
 
 
 def test_chinese_substring_search(api_for, users, make_target):
