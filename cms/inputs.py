@@ -160,6 +160,10 @@ def guard_instance(instance: models.Model) -> None:
                 if normalised != value:
                     setattr(instance, field.attname, normalised)
                     value = normalised
+                    if field.max_length and len(value) > field.max_length:
+                        # NFKC can lengthen ("¼" is "1⁄4"): refused here, not by the database
+                        errors[field.name] = f"{field.verbose_name}规范化后超过 {field.max_length} 个字符，请缩短"
+                        continue
             if CONTROL.search(value):
                 errors[field.name] = f"{field.verbose_name}{CONTROL_MESSAGE}"
         elif isinstance(field, models.JSONField):

@@ -23,11 +23,18 @@ from cms.inputs import ascii_int
 COMMON_PARAMS = frozenset({"page", "page_size", "format"})
 
 
-def refuse_unknown_params(params: Iterable[str], known: Iterable[str]) -> None:
+def refuse_unknown_params(params: Iterable[str], known: Iterable[str], multi: Iterable[str] = ()) -> None:
+    """A 400 for a parameter the view does not know, and for one sent twice that takes one value
+    (``?year=2025&year=2026`` would silently filter by the last value only): ``multi`` names those
+    that take several (the schema's arrays)."""
     unknown = sorted(set(params) - set(known) - COMMON_PARAMS)
     if unknown:
         raise InvalidInput(f"不支持的查询参数：{'、'.join(unknown)}（请检查拼写，或查阅接口文档 /api/docs/）",
                            fields={name: "不支持的查询参数" for name in unknown})
+    lists = params.lists() if hasattr(params, "lists") else ()
+    repeated = sorted(name for name, values in lists if len(values) > 1 and name not in set(multi))
+    if repeated:
+        raise InvalidInput(f"查询参数只能出现一次：{'、'.join(repeated)}", fields={name: "只能出现一次" for name in repeated})
 
 
 def known_params(view, queryset=None) -> set[str]:
@@ -68,6 +75,21 @@ def free_text_params(view, queryset=None) -> set[str]:
     return names
 
 
+def multi_value_params(view, queryset=None) -> set[str]:
+    """The query parameters that take several values by repetition (``?state=a&state=b``: the
+    schema's arrays); every other parameter is sent once."""
+    from django_filters.rest_framework import DjangoFilterBackend
+
+    names = set()
+    for backend in getattr(view, "filter_backends", ()):
+        if issubclass(backend, DjangoFilterBackend):
+            filterset_class = backend().get_filterset_class(view, queryset if queryset is not None else view.get_queryset())
+            for name, declared in (filterset_class.base_filters if filterset_class else {}).items():
+                if isinstance(declared, (filters.MultipleChoiceFilter, filters.ModelMultipleChoiceFilter)):
+                    names.add(name)
+    return names
+
+
 class KnownParamsFilter(BaseFilterBackend):
     """First of the default filter backends: a list answers 400 with the names it does not know,
     and with those sent empty that have no empty value (``?status=``, ``?ordering=``, ``?page=``:
@@ -75,7 +97,7 @@ class KnownParamsFilter(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         if request.method == "GET" and getattr(view, "action", None) == "list":
-            refuse_unknown_params(request.query_params, known_params(view, queryset))
+            refuse_unknown_params(request.query_params, known_params(view, queryset), multi_value_params(view, queryset))
             text = free_text_params(view, queryset)
             blank = sorted(name for name, values in request.query_params.lists()
                            if name not in text and any(not value.strip() for value in values))

@@ -162,6 +162,38 @@ def test_a_parameter_a_list_does_not_know_is_refused_not_ignored(prefix, users, 
     assert response.json()["errors"] == {"created_after": ["不支持的查询参数"]}
 
 
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_a_parameter_sent_twice_is_refused_unless_it_takes_several(prefix, users, api_for):
+    """``?page_size=5&page_size=6`` is a 400 naming the parameter (it would filter by the last value
+    only); a parameter the schema declares as an array (a hazard's ``state``) may repeat."""
+    client = api_for(users[Role.OFFICE_ADMIN])
+    response = client.get(f"/api/v1/{prefix}/?page_size=5&page_size=6")
+    assert response.status_code == 400, (prefix, response.status_code)
+    assert response.json()["errors"] == {"page_size": ["只能出现一次"]}
+    assert "查询参数只能出现一次" in response.json()["detail"]
+
+
+def test_a_year_twice_is_refused_and_states_may_repeat(users, api_for):
+    client = api_for(users[Role.OFFICE_ADMIN])
+    assert client.get("/api/v1/orders/?year=2025&year=2026").json()["errors"] == {"year": ["只能出现一次"]}
+    assert client.get("/api/v1/hazards/?state=reported&state=assigned").status_code == 200
+    assert client.get("/api/v1/orders/?status=issued&status=acknowledged").status_code == 200
+
+
+def test_a_name_that_normalisation_lengthens_past_its_limit_is_refused_not_a_500(users, api_for):
+    """NFKC writes "¼" as "1⁄4": 50 of them are 150 characters for a 50-character name. The
+    database would refuse it (PostgreSQL) or keep it over length (SQLite); the API answers 400."""
+    from cms.directory.models import Sector
+
+    client = api_for(users[Role.OFFICE_ADMIN])
+    response = client.post("/api/v1/sectors/", {"name": "¼" * 50, "code": "quarter"}, format="json")
+    assert response.status_code == 400, response.content
+    assert "不超过 50" in response.json()["errors"]["name"][0]
+    assert not Sector.objects.filter(code="quarter").exists()
+    assert client.post("/api/v1/sectors/", {"name": "¼" * 16, "code": "quarter"}, format="json").status_code == 201
+    assert Sector.objects.get(code="quarter").name == "1⁄4" * 16
+
+
 def test_control_characters_are_refused_at_the_door(users, api_for, ref, client):
     before = Target.objects.count()
     response = api_for(users[Role.OFFICE_EDITOR]).post("/api/v1/targets/", {
