@@ -115,6 +115,7 @@ class OfficialDocumentData:
     header_name: str = ""  # 版头: 发文机关标志 (a 通报); empty = no 版头
     printing_office: str = ""  # 版记: 印发机关 (with ``issued_on`` as 印发日期); empty = no 版记
     rows_state_note: str = ""  # e.g. "（隐患状态截至2026年3月9日）" under the hazards table
+    layout: int = 0  # the hazards table's layout an order was sent with (exports.official); 0 = the current one
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,14 @@ from .docx_base import (
 from .page_estimate import BodyEnd, body_end, table_height_pt
 
 HAZARD_HEADER = ("序号", "隐患编号", "排查对象", "隐患问题", "整改时限", "状态")
-HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 2.7, 2.5, 4.2, 3.2, 1.8))  # portrait type area: 15.4 cm
-assert abs(sum(int(w) for w in HAZARD_WIDTHS) - int(TYPE_WIDTH)) < int(Cm(0.01))
+# by the layout a 三单 was sent with (workflows.hazards.services_orders.ORDER_LAYOUT): a sent order
+# reprints with its own widths. Portrait type area: 15.4 cm.
+HAZARD_WIDTHS_BY_LAYOUT = {
+    1: tuple(Cm(w) for w in (1.0, 2.7, 2.5, 4.2, 3.2, 1.8)),  # 隐患编号 wrapped at its hyphen
+    2: tuple(Cm(w) for w in (1.0, 3.2, 2.6, 4.1, 3.0, 1.5)),  # YH2026-000001 on one line
+}
+assert all(abs(sum(int(w) for w in widths) - int(TYPE_WIDTH)) < int(Cm(0.01)) for widths in HAZARD_WIDTHS_BY_LAYOUT.values())
+CURRENT_LAYOUT = max(HAZARD_WIDTHS_BY_LAYOUT)
 
 # 序号, 属地, 排查对象, 隐患问题, 隐患等级, 整改时限, 状态 (exports.selectors.NOTICE_HAZARD_HEADER)
 NOTICE_HAZARD_WIDTHS = tuple(Cm(w) for w in (1.0, 1.6, 2.3, 3.9, 1.6, 3.2, 1.8))
@@ -266,7 +272,7 @@ def build_official_document(data: OfficialDocumentData) -> bytes:
         add_table(doc, HAZARD_HEADER, [
             (str(n), row.code, row.target, row.problem, cn_date(row.deadline) if row.deadline else "未定",
              row.state + ("（逾期）" if row.is_overdue else "")) for n, row in enumerate(data.rows, start=1)],
-            HAZARD_WIDTHS, centered_columns=(0, 5))
+            HAZARD_WIDTHS_BY_LAYOUT[data.layout or CURRENT_LAYOUT], centered_columns=(0, 5))
         if data.rows_state_note:
             add_paragraph(doc, data.rows_state_note, BODY_FLUSH)
     if data.reply_due:

@@ -234,7 +234,8 @@ def order_document(order) -> OfficialDocumentData:
         kind=kind_label, doc_number=order.number, title=ORDER_TITLES.get(kind, kind_label),
         addressee=recipient, body=body, issuer=issuer, issued_on=issued_on,
         rows=rows, reply_due=order.due_date, reply=getattr(order, "reply", "") or "",
-        rows_state_note=f"（隐患状态为{issued_on.year}年{issued_on.month}月{issued_on.day}日发文时的状态）" if rows else "")
+        rows_state_note=f"（隐患状态为{issued_on.year}年{issued_on.month}月{issued_on.day}日发文时的状态）" if rows else "",
+        layout=snapshot.get("layout", 1) if snapshot else 0)  # sent before layouts were kept: the first one
 
 
 def rows_as_of(hazards: QuerySet, day: datetime.date) -> tuple[FourListRow, ...]:

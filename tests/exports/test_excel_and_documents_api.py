@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 
 from cms.roles import Role
 from workflows.hazards.models import Hazard, HazardState
@@ -179,6 +180,36 @@ def test_an_order_prints_the_names_it_was_issued_with(march, users, api_for, ref
     later_doc = open_docx(office.get(f"/api/v1/exports/orders/{later.pk}/").content)
     assert later_doc.tables[-1].rows[0].cells[1].paragraphs[0].text == "荔城区安全生产委员会办公室"
     assert ("荔城区应急管理局（新）：" if recipient == "department" else "拱辰新街道办事处：") in [p.text for p in later_doc.paragraphs]
+
+
+def test_an_order_reprints_with_the_column_widths_it_was_sent_with(march, users, api_for, ref):
+    """Widening the 隐患编号 column (layout 2) does not reflow an order sent before it: the snapshot
+    keeps the layout, and a snapshot without one (sent before layouts were kept) prints as layout 1."""
+    from exports.official import CURRENT_LAYOUT, HAZARD_WIDTHS_BY_LAYOUT
+    from workflows.hazards.services_orders import ORDER_LAYOUT, order_issue
+
+    assert ORDER_LAYOUT == CURRENT_LAYOUT == 2
+    order = order_issue(actor=users[Role.OFFICE_ADMIN], reason="测试", kind="supervision", content="请于期限内完成整改。",
+                        due_date=datetime.date(2026, 4, 15), recipient_jurisdiction=ref["jurisdictions"]["拱辰街道"],
+                        hazards=[march["hazards"][0]])
+    assert order.snapshot["layout"] == 2
+    office = api_for(users[Role.OFFICE_EDITOR])
+
+    def grid(content: bytes) -> list[int]:
+        table = next(t for t in open_docx(content).tables if t.rows[0].cells[1].text == "隐患编号")
+        return [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+    def twips(layout: int) -> list[int]:
+        return [round(int(w) / 635) for w in HAZARD_WIDTHS_BY_LAYOUT[layout]]  # EMU → twentieths of a point
+
+    now = office.get(f"/api/v1/exports/orders/{order.pk}/").content
+    assert grid(now) == twips(2)
+    del order.snapshot["layout"]  # as orders sent before 2026-11-30 hold it
+    order._change_reason = "测试：较早发出的单"
+    order.save()
+    before = office.get(f"/api/v1/exports/orders/{order.pk}/").content
+    assert grid(before) == twips(1) != twips(2)
+    assert document_xml(before) != document_xml(now)
 
 
 def test_order_as_word(march, users, api_for, ref):

@@ -118,8 +118,11 @@ def test_a_15_hazard_annex_fits_on_two_landscape_pages(rendered):
 @pytest.mark.parametrize("kind", ["assignment", "reminder", "supervision"])
 def test_an_order_fits_on_one_page(rendered, kind):
     assert len(pages(rendered[kind])) == 1
-    text = " ".join(page_text(rendered[kind], 1))
+    lines = page_text(rendered[kind], 1)
+    text = " ".join(lines)
     assert ISSUER in text and "2026年3月9日" in text
+    # each 隐患编号 on one line (layout 1 wrapped "YH2026-/000001" at its hyphen)
+    assert all(any(f"YH2026-{n:06d}" in line for line in lines) for n in (1, 2, 3)), lines
 
 
 def test_no_page_holds_only_the_signature_or_its_date(rendered):

@@ -65,6 +65,11 @@ def allowed_order_actions(actor, order: Order) -> list[str]:
     return actions
 
 
+# The 三单's printed layout (exports.official.HAZARD_WIDTHS_BY_LAYOUT): each order keeps the layout
+# it was sent with, so a later change of column widths does not reflow an order already sent.
+# 1: the first layout (隐患编号 wrapped at its hyphen); 2: from 2026-11-30, 隐患编号 on one line.
+ORDER_LAYOUT = 2
+
 ORDER_SNAPSHOT_KEYS = ("code", "target", "problem", "level", "state", "deadline", "is_overdue", "responsible_unit",
                        "responsible_person", "measures", "jurisdiction", "sector", "is_prominent")
 
@@ -124,6 +129,7 @@ def snapshot_of(order: Order, hazards: Iterable[Hazard]) -> dict:
         "recipient_full_name": unit_full_name(department=order.recipient_department, jurisdiction=order.recipient_jurisdiction),
         "recipient_kind": "department" if order.recipient_department_id else "jurisdiction",
         "hazards": [hazard_snapshot(h, today=today) for h in hazards],
+        "layout": ORDER_LAYOUT,
     }
 
 
