@@ -5,6 +5,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PORT    ?= 8000
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
+# The suite runs in one process per core (pytest-xdist; a test file stays in one process, so its
+# module and session fixtures are built once). XDIST= runs it in this process alone.
+XDIST   ?= -n auto --dist loadfile
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .PHONY: run test test-pg test-slow lint format deps venv migrate demo bench backup restore clean samples guide
@@ -48,7 +51,7 @@ test: venv deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-pg:
 	DATABASE_URL=$(PG_URL) $(MAKE) test
