@@ -100,6 +100,8 @@ class InspectionPlanSerializer(ApiModelSerializer):
                   "templates", "method", "experts", "training_date", "training_topic", "training_trainer", "training_attendees",
                   "major_event", "created_at"]
         read_only_fields = ["created_at"]
+        extra_kwargs = {"major_event": {"help_text": "只有专项督导检查组的计划填写其服务的重大活动或重点时段；其他检查组的计划留空（否则 400）"},
+                        "training_date": {"help_text": "专题培训日期，在计划月份1日前后62天之内（否则 400）"}}
 
 
 class InspectionPlanViewSet(RecordViewSet):
