@@ -258,6 +258,20 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def _no_code_is_null(self) -> None:
+        # many targets have no code: stored as NULL, which the unique index admits any number of
+        # times ("" would make the second target without a code a duplicate of the first)
+        if self.credit_code == "":
+            self.credit_code = None
+
+    def clean(self):
+        super().clean()
+        self._no_code_is_null()
+
+    def save(self, *args, **kwargs):
+        self._no_code_is_null()
+        super().save(*args, **kwargs)
+
     def sector_names(self) -> str:
         return "、".join(s.name for s in self.sectors.all())
 

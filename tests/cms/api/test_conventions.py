@@ -122,6 +122,20 @@ def test_a_phone_is_digits_as_sent(api_for, users, ref, phone, ok):
     assert bool(pattern.fullmatch(phone)) is ok
 
 
+def test_targets_without_a_credit_code_are_many(api_for, users, ref):
+    """An empty credit code is no code (NULL), not a value: the second target sent with "" was
+    refused as a duplicate of the first (Schemathesis, issue 15)."""
+    from cms.directory.models import Target
+
+    client = api_for(users[Role.OFFICE_ADMIN])
+    for name in ("无代码甲", "无代码乙"):
+        response = client.post("/api/v1/targets/", {"name": name, "jurisdiction": ref["jurisdictions"]["拱辰街道"].pk,
+                                                    "sectors": [ref["sectors"]["危化品"].pk], "credit_code": ""}, format="json")
+        assert response.status_code == 201, response.json()
+        assert response.json()["credit_code"] is None
+    assert Target.objects.filter(name__startswith="无代码", credit_code__isnull=True).count() == 2
+
+
 def _schema_pattern(client, component: str, field: str) -> str:
     schema = yaml.safe_load(client.get("/api/schema/").content)
     prop = schema["components"]["schemas"][component]["properties"][field]
