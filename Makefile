@@ -8,6 +8,8 @@ PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 # The suite runs in one process per core (pytest-xdist; a test file stays in one process, so its
 # module and session fixtures are built once). XDIST= runs it in this process alone.
 XDIST   ?= -n auto --dist loadfile
+# the slow tests are few and long (one Schemathesis run per role): spread test by test
+XDIST_SLOW ?= -n auto --dist load
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
 .PHONY: run test test-pg test-slow lint format deps venv migrate demo bench backup restore clean samples guide
@@ -58,7 +60,7 @@ test-pg:
 
 # Load, concurrency and fuzzing (PostgreSQL).
 test-slow: venv deps
-	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m slow $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/pytest -m slow $(XDIST_SLOW) $(PYTEST_ARGS)
 
 # Benchmarks: prints the tables of bench/README.md (PostgreSQL from DATABASE_URL; BENCH_ARGS e.g. --quick).
 bench: venv
