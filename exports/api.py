@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from cms.api import params as strict
-from cms.api.filters import refuse_unknown_params
+from cms.api.filters import multi_value_filters, refuse_unknown_params
 from cms.directory.models import Department
 from cms.errors import InvalidInput, NotAllowed, NotFound
 from cms.roles import OFFICE_ROLES, Role
@@ -127,6 +127,8 @@ class ExportView(APIView):
     formats: tuple[str, ...] = ("docx",)  # what ``?format=`` may name (the first is the default)
     #: the query parameters this export understands; any other name is a 400 (``cms.api.filters``)
     query_params: tuple[str, ...] = ()
+    #: those of them that may be sent several times (``?state=a&state=b``); any other sent twice is a 400
+    multi_params: tuple[str, ...] = ()
 
 
     def perform_content_negotiation(self, request, force=False):
@@ -135,7 +137,7 @@ class ExportView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        refuse_unknown_params(request.query_params, self.query_params)
+        refuse_unknown_params(request.query_params, self.query_params, self.multi_params)
         self.file_format = strict.choice(request.query_params.get("format"), "format", self.formats, default=self.formats[0])
 
 
@@ -288,6 +290,7 @@ class HazardLedgerExport(ExportView):
 
     formats = ("xlsx",)
     query_params = tuple(HazardFilterSet.base_filters)
+    multi_params = tuple(multi_value_filters(HazardFilterSet))
 
     @extend_schema(operation_id="export_hazard_ledger", tags=["导出"], responses=XLSX_RESPONSE,
                    parameters=[_p(name, str(f.label)) for name, f in HazardFilterSet.base_filters.items()])

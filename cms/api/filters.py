@@ -75,18 +75,21 @@ def free_text_params(view, queryset=None) -> set[str]:
     return names
 
 
+def multi_value_filters(filterset_class) -> set[str]:
+    """The filters of ``filterset_class`` that take several values by repetition (``?state=a&state=b``:
+    the schema's arrays); every other parameter is sent once."""
+    return {name for name, declared in (filterset_class.base_filters if filterset_class else {}).items()
+            if isinstance(declared, (filters.MultipleChoiceFilter, filters.ModelMultipleChoiceFilter))}
+
+
 def multi_value_params(view, queryset=None) -> set[str]:
-    """The query parameters that take several values by repetition (``?state=a&state=b``: the
-    schema's arrays); every other parameter is sent once."""
+    """``multi_value_filters`` of a list view's FilterSet."""
     from django_filters.rest_framework import DjangoFilterBackend
 
     names = set()
     for backend in getattr(view, "filter_backends", ()):
         if issubclass(backend, DjangoFilterBackend):
-            filterset_class = backend().get_filterset_class(view, queryset if queryset is not None else view.get_queryset())
-            for name, declared in (filterset_class.base_filters if filterset_class else {}).items():
-                if isinstance(declared, (filters.MultipleChoiceFilter, filters.ModelMultipleChoiceFilter)):
-                    names.add(name)
+            names |= multi_value_filters(backend().get_filterset_class(view, queryset if queryset is not None else view.get_queryset()))
     return names
 
 

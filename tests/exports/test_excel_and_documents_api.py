@@ -116,6 +116,12 @@ def test_hazard_ledger_applies_filters_and_scope(march, ref, users, api_for):
     by_sector = list(workbook(api_for(users[Role.OFFICE_EDITOR]).get(
         "/api/v1/exports/hazard-ledger/", {"sector": ref["sectors"]["工贸"].pk, "search": "砂轮"}))["隐患台账"].iter_rows(min_row=3, values_only=True))
     assert [r[7] for r in by_sector] == ["砂轮机防护罩缺失"]
+    # several states, as the hazard list's checkboxes send them; a level sent twice is a 400
+    office = api_for(users[Role.OFFICE_EDITOR])
+    two_states = list(workbook(office.get("/api/v1/exports/hazard-ledger/?state=reported&state=assigned"))["隐患台账"]
+                      .iter_rows(min_row=3, values_only=True))
+    assert len(two_states) == Hazard.objects.filter(state__in=["reported", "assigned"]).count()
+    assert office.get("/api/v1/exports/hazard-ledger/?level=major&level=general").json()["errors"] == {"level": ["只能出现一次"]}
 
 
 def test_hazard_history_is_streamed_with_dates_and_filters(march, users, api_for):
