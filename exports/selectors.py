@@ -7,6 +7,7 @@ score never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import html
 import re
@@ -266,9 +267,8 @@ def rows_as_of(hazards: QuerySet, day: datetime.date) -> tuple[FourListRow, ...]
     return tuple(rows)
 
 
-def _method_phrase(inspection) -> str:
+def _method_phrase(label: str) -> str:
     """以“四不两直”方式 — the notice's own term keeps its quotation marks; the others read plain."""
-    label = inspection.get_method_display()
     return f"以“{label}”方式" if label == "四不两直" else f"以{label}方式"
 
 
@@ -278,11 +278,18 @@ def inspection_feedback(inspection) -> OfficialDocumentData:
     in the state they were in on the letter's date."""
     group = inspection.group
     feedback = _feedback_record(inspection)
+    # a letter recorded as delivered keeps the names it was sent with (its snapshot); before
+    # that, the names as they are now
+    sent = (feedback.snapshot if feedback is not None else None) or {}
+    group_name, method = sent.get("group_name", group.name), sent.get("method", inspection.get_method_display())
+    issuer = sent.get("issuer_full_name") or department_full_name(group.lead_department)
     day = inspection.inspected_on
     letter_day = (feedback.delivered_on if feedback is not None else None) or day
     rows = rows_as_of(Hazard.objects.filter(inspection=inspection), letter_day)
+    if "addressee" in sent:  # every hazard of the visit is at the visited unit, named as the letter names it
+        rows = tuple(dataclasses.replace(row, target=sent["addressee"]) for row in rows)
     majors = sum(1 for r in rows if r.level.startswith("重大"))
-    body = [f"{day.year}年{day.month}月{day.day}日，{group.name}{_method_phrase(inspection)}对你单位开展安全生产督导检查。"]
+    body = [f"{day.year}年{day.month}月{day.day}日，{group_name}{_method_phrase(method)}对你单位开展安全生产督导检查。"]
     body.append(f"本次督导检查发现隐患问题{len(rows)}项，其中重大隐患问题{majors}项、一般隐患问题{len(rows) - majors}项。" if rows
                 else "本次督导检查未发现隐患问题，请继续落实安全生产主体责任，强化风险排查和隐患自查自改。")
     if feedback is not None and feedback.problems.strip():
@@ -298,9 +305,10 @@ def inspection_feedback(inspection) -> OfficialDocumentData:
     reply_due = (feedback.rectification_deadline if feedback is not None else None) or (max(deadlines) if deadlines else None)
     return OfficialDocumentData(
         kind="督导检查反馈意见", doc_number="", title="安全生产督导检查反馈意见",
-        addressee=inspection.target.name, body="\n".join(body),
-        issuer=department_full_name(group.lead_department), issued_on=letter_day, rows=rows, reply_due=reply_due,
-        rows_state_note=f"（隐患状态截至{letter_day.year}年{letter_day.month}月{letter_day.day}日）" if rows else "")
+        addressee=sent.get("addressee", inspection.target.name), body="\n".join(body),
+        issuer=issuer, issued_on=letter_day, rows=rows, reply_due=reply_due,
+        rows_state_note=f"（隐患状态截至{letter_day.year}年{letter_day.month}月{letter_day.day}日）" if rows else "",
+        layout=sent.get("layout", 0))
 
 
 def _feedback_record(inspection) -> InspectionFeedback | None:

@@ -174,6 +174,53 @@ def test_feedback_letter_states_the_hazards_as_at_its_date(march, users, api_for
     assert f"（隐患状态截至{yesterday.year}年{yesterday.month}月{yesterday.day}日）" in [p.text for p in doc.paragraphs]
 
 
+def test_a_delivered_feedback_letter_prints_as_it_was_sent(march, users, api_for):
+    """Recording a 反馈意见 keeps the names the letter goes out with: renaming the group's lead
+    department, the inspected unit and the group later leaves the reprint byte for byte the same.
+    Letters recorded before the snapshot existed get the names of the day and the first layout."""
+    import importlib
+    import io
+    import zipfile
+
+    from django.apps import apps
+
+    from cms.records import save_record
+    from exports.official import HAZARD_WIDTHS_BY_LAYOUT
+    from workflows.inspections.services import feedback_record
+
+    def document_xml(content: bytes) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            return package.read("word/document.xml")
+
+    def grid(content: bytes) -> list[int]:
+        table = open_docx(content).tables[0]
+        return [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+    inspection = march["inspections"][1]
+    feedback = feedback_record(actor=users[Role.OFFICE_ADMIN], reason="测试", inspection=inspection, problems="油漆与易燃物混存。",
+                               delivered_on=inspection.inspected_on)
+    assert feedback.snapshot["layout"] == 2 and feedback.snapshot["addressee"] == inspection.target.name
+    office = api_for(users[Role.OFFICE_EDITOR])
+    url = f"/api/v1/exports/inspections/{inspection.pk}/feedback/"
+    sent = office.get(url).content
+    assert grid(sent) == [round(int(w) / 635) for w in HAZARD_WIDTHS_BY_LAYOUT[2]]
+
+    department, target, group = inspection.group.lead_department, inspection.target, inspection.group
+    department.name, target.name, group.name = "区应急管理局（更名）", "北高油漆经营部（更名）", group.name + "（更名）"
+    for record in (department, target, group):
+        save_record(instance=record, actor=None, reason="测试：更名")
+    assert document_xml(office.get(url).content) == document_xml(sent)
+
+    feedback.snapshot = {}  # as letters recorded before the snapshot
+    feedback.save()
+    importlib.import_module("workflows.inspections.migrations.0003_feedback_snapshot").fill(apps, None)
+    feedback.refresh_from_db()
+    assert feedback.snapshot["addressee"] == "北高油漆经营部（更名）" and feedback.snapshot["layout"] == 1
+    again = office.get(url).content
+    assert "北高油漆经营部（更名）：" in [p.text for p in open_docx(again).paragraphs]
+    assert grid(again) == [round(int(w) / 635) for w in HAZARD_WIDTHS_BY_LAYOUT[1]]
+
+
 def test_export_page_and_record_buttons(march, notice, users, client, django_user_model):
     client.force_login(users[Role.OFFICE_EDITOR])
     page = client.get("/admin/exports/")

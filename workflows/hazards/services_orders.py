@@ -66,7 +66,8 @@ def allowed_order_actions(actor, order: Order) -> list[str]:
 
 
 # The 三单's printed layout (exports.official.HAZARD_WIDTHS_BY_LAYOUT): each order keeps the layout
-# it was sent with, so a later change of column widths does not reflow an order already sent.
+# it was sent with (and each 反馈意见 letter, InspectionFeedback.snapshot), so a later change of
+# column widths does not reflow a document already sent.
 # 1: the first layout (隐患编号 wrapped at its hyphen); 2: from 2026-11-30, 隐患编号 on one line.
 ORDER_LAYOUT = 2
 

@@ -292,8 +292,12 @@ class InspectionFeedback(models.Model):
     recipient = models.CharField("接收人（被检查单位）", max_length=100, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="填写人")
     created_at = models.DateTimeField("填写时间", auto_now_add=True)
+    # The letter as it was delivered: who signed it, to whom, by which group and way, and its
+    # table's layout (``services.feedback_record``), so that a unit renamed later does not rewrite a
+    # letter already sent. Written with each record or correction; not a history column.
+    snapshot = models.JSONField("反馈时内容", default=dict, blank=True, editable=False)
 
-    history = audited_history()
+    history = audited_history(excluded_fields=["snapshot"])
     write_roles = OFFICE_ROLES | {Role.DEPARTMENT, Role.INSPECTOR}
 
     class Meta:

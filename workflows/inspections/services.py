@@ -29,6 +29,7 @@ from cms.scope import can_write, scope_for, scoped
 from cms.uploads import CheckedPhoto, PhotoUpload, check_photos
 from workflows.hazards.models import Hazard, HazardLevel, HazardPhoto
 from workflows.hazards.services import hazard_register
+from workflows.hazards.services_orders import ORDER_LAYOUT, unit_full_name
 from workflows.periods import found_at_for
 
 from .models import (
@@ -642,6 +643,14 @@ def feedback_draft(inspection: Inspection) -> str:
     return "\n".join(lines)
 
 
+def feedback_snapshot(inspection: Inspection) -> dict:
+    """The names a 反馈意见 letter is sent with, as they are now (``InspectionFeedback.snapshot``)."""
+    group = inspection.group
+    return {"taken_at": timezone.now().isoformat(), "issuer_full_name": unit_full_name(department=group.lead_department),
+            "addressee": inspection.target.name, "group_name": group.name, "method": inspection.get_method_display(),
+            "layout": ORDER_LAYOUT}
+
+
 def feedback_record(
     *,
     actor,
@@ -679,6 +688,7 @@ def feedback_record(
         feedback.deadline_note = (deadline_note or "").strip()[:500]
         feedback.delivered_on = delivered_on
         feedback.recipient = (recipient or "").strip()[:100]
+        feedback.snapshot = feedback_snapshot(inspection)
         feedback._change_reason = checked_reason(reason, default="填写反馈意见")
         feedback._history_user = actor
         feedback.save()
