@@ -173,6 +173,19 @@ def test_a_parameter_sent_twice_is_refused_unless_it_takes_several(prefix, users
     assert "查询参数只能出现一次" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("path, good", [
+    ("/api/v1/assessment/", "year=2026"), ("/api/v1/compliance/", "month=2026-11"), ("/api/v1/plans/focus-proposal/", "month=2026-11"),
+])
+def test_the_views_that_are_not_lists_refuse_unknown_and_repeated_parameters(path, good, users, api_for):
+    """The assessment, the compliance check and the focus proposal answered ``?year=2025&year=2026``
+    with the last year, and ignored ``?yaer=2026``."""
+    client = api_for(users[Role.OFFICE_ADMIN])
+    assert client.get(f"{path}?{good}").status_code == 200
+    name = good.split("=")[0]
+    assert client.get(f"{path}?{good}&{good}").json()["errors"] == {name: ["只能出现一次"]}
+    assert client.get(f"{path}?{good}&yaer=2026").json()["errors"] == {"yaer": ["不支持的查询参数"]}
+
+
 def test_a_year_twice_is_refused_and_states_may_repeat(users, api_for):
     client = api_for(users[Role.OFFICE_ADMIN])
     assert client.get("/api/v1/orders/?year=2025&year=2026").json()["errors"] == {"year": ["只能出现一次"]}

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cms.api import params as strict
+from cms.api.filters import refuse_unknown_params
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.errors import InvalidInput, NotAllowed
@@ -125,6 +126,7 @@ class AssessmentView(APIView):
         OpenApiParameter("from", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="区间开始 YYYY-MM-DD"),
         OpenApiParameter("to", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="区间结束 YYYY-MM-DD")])
     def get(self, request):
+        refuse_unknown_params(request.query_params, ("year", "from", "to"))
         period = parse_period(request.query_params)
         result = assess(period=period, department_ids=allowed_department_ids(request.user), evidence_url=evidence_url)
         return Response(AssessmentResultSerializer(result_payload(result)).data)

@@ -21,6 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.api.filters import refuse_unknown_params
 from cms.api.serializers import ApiModelSerializer, ApiSerializer
 from cms.api.viewsets import RecordViewSet
 from cms.records import input_for
@@ -136,6 +137,7 @@ class InspectionPlanViewSet(RecordViewSet):
     @action(detail=False, methods=["get"], url_path="focus-proposal")
     def focus_proposal(self, request):
         """建议下月综合督导检查的重点行业领域（按近三个月隐患、重大隐患和逾期未改排序，由区安办决定）。"""
+        refuse_unknown_params(request.query_params, ("month",))
         month = parse_month(request.query_params.get("month"))
         if month is None:
             raise ValidationError({"month": ["月份格式应为 YYYY-MM"]})
@@ -329,6 +331,7 @@ class ComplianceView(APIView):
     def get(self, request):
         if scope_for(request.user).role is None:
             return Response({"detail": "您没有执行此操作的权限"}, status=403)
+        refuse_unknown_params(request.query_params, ("month",))
         month = parse_month(request.query_params.get("month"))
         if month is None:
             raise ValidationError({"month": ["月份格式应为 YYYY-MM"]})
