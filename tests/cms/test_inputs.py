@@ -102,6 +102,18 @@ def test_the_notice_page_editor_refuses_control_characters(users, ref):
 # ------------------------------------------------------------------ names
 
 
+def test_a_save_refuses_a_name_that_normalisation_lengthens_past_its_column(db):
+    """A save that skips ``full_clean`` (a service setting a name) still cannot write a name that
+    NFKC made longer than its column: PostgreSQL would answer with an error (a 500), SQLite would
+    keep it over length."""
+    from cms.directory.models import Sector
+
+    with pytest.raises(InvalidInput) as caught:
+        Sector(name="¼" * 50, code="quarter").save()
+    assert caught.value.fields["name"] == ["行业领域规范化后超过 50 个字符，请缩短"]
+    assert not Sector.objects.filter(code="quarter").exists()
+
+
 def test_a_zero_width_look_alike_is_the_same_name(ref, users, api_for):
     with pytest.raises(InvalidInput) as caught:
         save_record(instance=Jurisdiction(name="拱辰\u200b街道", code="gc2"), actor=None, reason="测试")
